@@ -1,0 +1,61 @@
+"""One module per source format, each exposing the same small interface:
+
+    FORMAT: str                       the name given to --format
+    def sniff(source) -> bool         does the content look like this format?
+    def parse(source) -> ParsedPlan   read the whole file, or raise ImportFailure
+
+Formats are tried in the order of DETECTION_ORDER; the extension only breaks ties."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from django.utils.translation import gettext as _
+
+from . import checks, docx, json_format, outline, seed, tabular
+from .base import Anomaly, ImportFailure, ParsedItem, ParsedPlan
+from .source import Source
+
+__all__ = ["Anomaly", "ImportFailure", "ParsedItem", "ParsedPlan", "Source", "parse_source"]
+
+IMPORTERS: dict[str, ModuleType] = {
+    json_format.FORMAT: json_format,
+    docx.FORMAT: docx,
+    tabular.XLSX_FORMAT: tabular,
+    tabular.CSV_FORMAT: tabular,
+    seed.FORMAT: seed,
+    outline.FORMAT: outline,
+}
+FORMATS = list(IMPORTERS)
+
+
+def detect_format(source: Source) -> str:
+    """Return the format whose content the source looks like, the outline by default."""
+    for name in (json_format.FORMAT, docx.FORMAT, tabular.XLSX_FORMAT):
+        if IMPORTERS[name].sniff(source, name):
+            return name
+    if source.extension in ("docx", "xlsx", "xls", "doc", "odt", "ods", "pdf"):
+        raise source.fail(
+            _("this .%(ext)s file is damaged, truncated or of a kind Jalon does not read.")
+            % {"ext": source.extension}
+        )
+    for name in (tabular.CSV_FORMAT, seed.FORMAT):
+        if IMPORTERS[name].sniff(source, name):
+            return name
+    return outline.FORMAT
+
+
+def parse_source(source: Source, format: str | None = None) -> ParsedPlan:
+    """Parse a source in the named format, or the detected one, and report its anomalies."""
+    if format is None:
+        format = detect_format(source)
+    if format not in IMPORTERS:
+        raise source.fail(
+            _("unknown format “%(format)s”; choose one of %(formats)s.")
+            % {"format": format, "formats": ", ".join(FORMATS)}
+        )
+    parsed: ParsedPlan = IMPORTERS[format].parse(source, format)
+    if not parsed.items:
+        raise source.fail(_("no plan item could be found in this file."))
+    checks.report_code_anomalies(parsed)
+    return parsed
