@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -125,7 +127,8 @@ def _create_anomalies(
 
 def unique_slug(text: str) -> str:
     """Return a slug for the text that no plan uses yet ("plan-2024-2025-2" if taken)."""
-    base = slugify(text)[:100].strip("-") or "plan"
+    # "PLAN D'ACTION" reads better as plan-d-action than as plan-daction.
+    base = slugify(re.sub(r"['’]", " ", text))[:100].strip("-") or "plan"
     taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     if base not in taken:
         return base

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .base import ImportFailure
@@ -25,6 +26,11 @@ class Source:
     def from_path(cls, path: str | Path) -> Source:
         path = Path(path)
         try:
+            if path.stat().st_size > settings.JALON_MAX_IMPORT_BYTES:
+                raise ImportFailure(
+                    _("%(name)s is larger than %(limit)s MB; no plan is that long.")
+                    % {"name": path, "limit": settings.JALON_MAX_IMPORT_BYTES // 1_000_000}
+                )
             return cls(name=path.name, data=path.read_bytes())
         except FileNotFoundError as error:
             raise ImportFailure(_("%(name)s: no such file.") % {"name": path}) from error
