@@ -22,10 +22,12 @@ run: $(VENV)/.synced
 
 ## test: run the whole test suite (browser tests included) on the configured database
 test: $(VENV)/.synced
+	scripts/ensure-system-packages
 	$(BIN)/pytest
 
 ## test-postgres: the same suite on PostgreSQL at 127.0.0.1:5432
 test-postgres: $(VENV)/.synced
+	scripts/ensure-system-packages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest
 
 ## bench: time the importers and print the figures

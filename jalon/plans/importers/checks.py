@@ -20,16 +20,27 @@ def normalise_code(code: str) -> str:
     return code.strip().rstrip(".)").strip()
 
 
-def code_ordinal(code: str) -> int | None:
+def last_segment(code: str) -> str:
+    return re.split(r"[.\-]", normalise_code(code))[-1] if code.strip() else ""
+
+
+def code_ordinal(code: str, roman: bool = False) -> int | None:
     """Return the number of the code's last segment (12 for "1.12", 2 for "B", 4 for "IV")."""
-    last = re.split(r"[.\-]", normalise_code(code))[-1] if code.strip() else ""
+    last = last_segment(code)
     if last.isdigit():
         return int(last)
+    if roman and ROMAN.match(last.upper()):
+        return _roman_value(last.upper())
     if len(last) == 1 and last.isalpha():
         return ord(last.upper()) - ord("A") + 1
     if ROMAN.match(last.upper()):
         return _roman_value(last.upper())
     return None
+
+
+def reads_as_roman(items: list[ParsedItem]) -> bool:
+    """Return whether a series is numbered in roman numerals: "I, II, III", not "A, B, C"."""
+    return all(ROMAN.match(last_segment(item.code).upper()) for item in items)
 
 
 def _roman_value(numeral: str) -> int:
@@ -63,11 +74,12 @@ def _check_siblings(siblings: list[ParsedItem], parent: ParsedItem | None) -> It
         if not item.code:
             yield Anomaly("no_code", line=item.line_start, text=item.title, item=item)
     yield from _check_parent_prefix(coded, parent)
+    roman = reads_as_roman(coded)
     seen: dict[str, ParsedItem] = {}
     highest: tuple[int, ParsedItem] | None = None
     for item in coded:
         key = normalise_code(item.code)
-        ordinal = code_ordinal(item.code)
+        ordinal = code_ordinal(item.code, roman)
         if key in seen:
             yield Anomaly(
                 "duplicate_code",
@@ -111,7 +123,8 @@ def _check_parent_prefix(coded: list[ParsedItem], parent: ParsedItem | None) -> 
 
 def _check_gaps(coded: list[ParsedItem]) -> Iterable[Anomaly]:
     """Report numbers missing from a series (1.4.3 between 1.4.2 and 1.4.4)."""
-    numbered = [(code_ordinal(item.code), item) for item in coded]
+    roman = reads_as_roman(coded)
+    numbered = [(code_ordinal(item.code, roman), item) for item in coded]
     ordinals = {ordinal for ordinal, _ in numbered if ordinal is not None}
     if not ordinals or len(ordinals) < len(numbered) / 2:
         return

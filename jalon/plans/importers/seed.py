@@ -110,7 +110,9 @@ def _is_title_row(state: State, cells: list[str]) -> bool:
 
 def _is_header_row(state: State, paragraphs: list[Paragraph]) -> bool:
     """A row of level names ("Orientations / Actions") names the levels of its columns."""
-    if len(paragraphs) < 2 or any(item.children for item in state.plan.items) or any(
+    if len(paragraphs) < 2 or len(state.plan.levels) > 1 or any(
+        item.children for item in state.plan.items
+    ) or any(
         CODE.match(p.text) or HEADING.match(p.text) or len(p.text.split()) > 3 for p in paragraphs
     ):
         return False
