@@ -23,7 +23,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "simple_history",
+    "axes",
+    "jalon.accounts",
     "jalon.plans",
+    "jalon.tracking",
 ]
 
 MIDDLEWARE = [
@@ -35,6 +39,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as its documentation asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jalon.urls"
@@ -64,6 +71,29 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 first: new and changed passwords are hashed with it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "plans:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Throttling: after 5 failed sign-ins for one user name from one address, that pair
+# waits 15 minutes. Attempts are kept in the database, so several app servers agree.
+AXES_FAILURE_LIMIT = int(os.environ.get("JALON_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -80,6 +110,24 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Attachments live here and are served only through a view that checks permissions.
+MEDIA_ROOT = VAR_DIR / "media"
+JALON_MAX_ATTACHMENT_BYTES = int(os.environ.get("JALON_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+
+# In the demo, e-mails are written as files under var/mail instead of being sent.
+EMAIL_HOST = os.environ.get("JALON_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_PORT = int(os.environ.get("JALON_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("JALON_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JALON_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("JALON_EMAIL_USE_TLS", "1") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("JALON_FROM_EMAIL", "jalon@localhost")
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # an invitation stays valid for three days
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "jalon" / "static"]
 

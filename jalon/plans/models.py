@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from jalon.lib.text import fold
 
 # Each step of Item.path is the item's position among its siblings, zero-padded so that
 # ordering by path is the document order and a subtree is one "path starts with" query.
@@ -53,7 +57,11 @@ class Plan(models.Model):
     source_format = models.CharField(_("source format"), max_length=20, blank=True)
     source_checksum = models.CharField(_("source checksum"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("imported on"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
+    history = HistoricalRecords(excluded_fields=["levels", "preamble", "source_checksum"])
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -87,6 +95,16 @@ class ItemQuerySet(models.QuerySet["Item"]):
     def roots(self) -> ItemQuerySet:
         return self.filter(parent__isnull=True)
 
+    def leaves(self) -> ItemQuerySet:
+        """Return the actions: the items with nothing under them."""
+        return self.filter(children__isnull=True)
+
+    def search(self, query: str) -> ItemQuerySet:
+        """Return items whose text holds every word of the query, ignoring accents and case."""
+        for word in fold(query).split():
+            self = self.filter(search_text__contains=word)
+        return self
+
 
 class Item(models.Model):
     """One node of a plan: an axis, an orientation, an action, or whatever the plan's
@@ -106,7 +124,13 @@ class Item(models.Model):
     body = models.TextField(_("text"), blank=True)
     line_start = models.PositiveIntegerField(_("first line"), null=True, blank=True)
     line_end = models.PositiveIntegerField(_("last line"), null=True, blank=True)
+    # The item's words folded to lower case without accents, so that one plain
+    # "contains" finds "Québec" from "quebec" on SQLite and PostgreSQL alike.
+    search_text = models.TextField(blank=True, editable=False)
+    # Raised by one on every edit; an edit made from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
 
+    history = HistoricalRecords(excluded_fields=["search_text", "path"])
     objects = ItemQuerySet.as_manager()
 
     class Meta:
@@ -122,6 +146,9 @@ class Item(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:item", args=[self.plan.slug, self.pk])
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(" ".join((self.code, self.title, self.title_en, self.body)))
 
     @property
     def level_label(self) -> str:

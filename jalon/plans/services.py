@@ -7,6 +7,8 @@ import re
 from django.db import transaction
 from django.utils.text import slugify
 
+from jalon.accounts.models import User
+
 from .importers.base import Anomaly as ParsedAnomaly, ParsedItem, ParsedPlan
 from .models import Anomaly, Item, Plan, path_step
 
@@ -21,6 +23,7 @@ def plan_import(
     source_name: str = "",
     checksum: str = "",
     slug: str | None = None,
+    user: User | None = None,
 ) -> Plan:
     """Create a plan with all its items and anomalies in one transaction, or nothing."""
     plan = Plan.objects.create(
@@ -34,6 +37,7 @@ def plan_import(
         source_name=source_name,
         source_format=parsed.format,
         source_checksum=checksum,
+        created_by=user,
         **_plan_fields(parsed),
     )
     items_by_parsed = _create_items(plan, parsed.items)
@@ -77,7 +81,7 @@ def _create_items(plan: Plan, roots: list[ParsedItem]) -> dict[int, Item]:
 def _item_row(
     plan: Plan, parsed: ParsedItem, parent: Item | None, parent_path: str, position: int, depth: int
 ) -> Item:
-    return Item(
+    item = Item(
         plan=plan,
         parent=parent,
         position=position,
@@ -91,6 +95,8 @@ def _item_row(
         line_start=parsed.line_start,
         line_end=parsed.line_end,
     )
+    item.refresh_search_text()
+    return item
 
 
 def _fill_missing_keys(plan: Plan, rows: list[Item]) -> None:
