@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
@@ -146,6 +147,18 @@ class Item(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:item", args=[self.plan.slug, self.pk])
+
+    def ancestor_paths(self) -> list[str]:
+        """Return the paths of the item and of every item above it, nearest first."""
+        return [self.path[:end] for end in range(len(self.path), 0, -PATH_STEP)]
+
+    @property
+    def tracking_or_none(self) -> Any:
+        # Tracking lives in its own app; an item nobody has tracked yet has no row.
+        try:
+            return self.tracking  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return None
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(" ".join((self.code, self.title, self.title_en, self.body)))

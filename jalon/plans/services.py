@@ -6,11 +6,12 @@ import re
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from jalon.accounts.models import User
 
 from .importers.base import Anomaly as ParsedAnomaly, ParsedItem, ParsedPlan
-from .models import Anomaly, Item, Plan, path_step
+from .models import PATH_STEP, Anomaly, Item, Plan, path_step
 
 # Rows per INSERT: large enough to be fast, small enough for SQLite's variable limit.
 BATCH_SIZE = 500
@@ -142,3 +143,123 @@ def unique_slug(text: str) -> str:
     while f"{base}-{number}" in taken:
         number += 1
     return f"{base}-{number}"
+
+
+class ItemEditConflict(Exception):
+    """The item changed since the form was read; nothing was written."""
+
+    def __init__(self, current: Item) -> None:
+        super().__init__(_("Someone else changed this item while you were editing it."))
+        self.current = current
+
+
+ITEM_TEXT_FIELDS = ("code", "label", "title", "title_en", "body")
+
+
+@transaction.atomic
+def item_edit(*, item: Item, user: User, expected_version: int, changes: dict[str, str]) -> Item:
+    """Change an item's code or texts, or raise ItemEditConflict if it moved on meanwhile."""
+    current = Item.objects.select_for_update().get(pk=item.pk)
+    if current.version != expected_version:
+        raise ItemEditConflict(current)
+    for name, value in changes.items():
+        if name not in ITEM_TEXT_FIELDS:
+            raise ValueError(f"{name} is not an editable text of an item")
+        setattr(current, name, value)
+    current.refresh_search_text()
+    current.full_clean(exclude=["plan", "parent", "path"])
+    current.version += 1
+    current._history_user = user  # type: ignore[attr-defined]
+    current.save()
+    return current
+
+
+@transaction.atomic
+def item_add(
+    *, plan: Plan, user: User, parent: Item | None, title: str, code: str = "", label: str = "",
+    body: str = "", title_en: str = "", position: int | None = None,
+) -> Item:
+    """Insert a new item under the parent (at the top level when None), last by default."""
+    siblings = _siblings(plan, parent)
+    count = siblings.count()
+    position = count if position is None else max(0, min(position, count))
+    _shift(plan, parent, from_position=position, by=1)
+    item = Item(
+        plan=plan, parent=parent, position=position, depth=parent.depth + 1 if parent else 0,
+        path=(parent.path if parent else "") + path_step(position),
+        code=code, label=label, title=title, title_en=title_en, body=body,
+    )
+    item.refresh_search_text()
+    item.full_clean(exclude=["plan", "parent"])
+    item._history_user = user  # type: ignore[attr-defined]
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_move(*, item: Item, user: User, parent: Item | None, position: int) -> Item:
+    """Move an item and everything under it to another place in the same plan."""
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    if parent is not None and (parent.plan_id != item.plan_id or parent.path.startswith(item.path)):
+        raise ValueError(_("An item cannot move under itself or into another plan."))
+    plan, old_parent, old_position = item.plan, item.parent, item.position
+    # Park the subtree on a path no item can have, so the siblings can close the gap.
+    _set_subtree_path(plan, item, f"~{item.pk}~")
+    _shift(plan, old_parent, from_position=old_position + 1, by=-1)
+    if parent is not None:
+        parent.refresh_from_db(fields=["path", "depth"])  # the shift may have moved it
+    position = max(0, min(position, _siblings(plan, parent).exclude(pk=item.pk).count()))
+    _shift(plan, parent, from_position=position, by=1, exclude=item)
+    item.parent = parent
+    item.position = position
+    item.depth = parent.depth + 1 if parent else 0
+    item.version += 1
+    item._history_user = user  # type: ignore[attr-defined]
+    _set_subtree_path(plan, item, (parent.path if parent else "") + path_step(position))
+    item.save()
+    return item
+
+
+def _set_subtree_path(plan: Plan, item: Item, new_path: str) -> None:
+    old_path = item.path
+    item.path = new_path
+    Item.objects.filter(pk=item.pk).update(path=new_path)
+    _repath_subtree(plan, old_path, item)
+
+
+@transaction.atomic
+def item_delete(*, item: Item, user: User) -> None:
+    """Remove an item with everything under it; the history keeps what it was."""
+    plan, parent, position = item.plan, item.parent, item.position
+    for doomed in Item.objects.subtree(item).order_by("-depth"):
+        doomed._history_user = user  # type: ignore[attr-defined]
+        doomed.delete()
+    _shift(plan, parent, from_position=position + 1, by=-1)
+
+
+def _siblings(plan: Plan, parent: Item | None):  # type: ignore[no-untyped-def]
+    return Item.objects.filter(plan=plan, parent=parent)
+
+
+def _shift(plan: Plan, parent: Item | None, *, from_position: int, by: int, exclude: Item | None = None) -> None:
+    """Move the siblings at or after a position by one place, subtrees included."""
+    siblings = _siblings(plan, parent).filter(position__gte=from_position)
+    if exclude is not None:
+        siblings = siblings.exclude(pk=exclude.pk)
+    # Walk away from the gap so that no two siblings ever share a path mid-way.
+    for sibling in siblings.order_by("-position" if by > 0 else "position"):
+        old_path = sibling.path
+        sibling.position += by
+        sibling.path = sibling.path[: -PATH_STEP] + path_step(sibling.position)
+        Item.objects.filter(pk=sibling.pk).update(position=sibling.position, path=sibling.path)
+        _repath_subtree(plan, old_path, sibling)
+
+
+def _repath_subtree(plan: Plan, old_path: str, item: Item) -> None:
+    descendants = list(
+        Item.objects.filter(plan=plan, path__startswith=old_path).exclude(pk=item.pk)
+    )
+    for descendant in descendants:
+        descendant.path = item.path + descendant.path[len(old_path):]
+        descendant.depth = item.depth + (len(descendant.path) - len(item.path)) // PATH_STEP
+    Item.objects.bulk_update(descendants, ["path", "depth"], batch_size=BATCH_SIZE)
