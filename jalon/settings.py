@@ -15,6 +15,8 @@ DEBUG = os.environ.get("JALON_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("JALON_SECRET_KEY", "" if not DEBUG else "insecure-local-demo-key")
 if not SECRET_KEY:
     raise RuntimeError("JALON_SECRET_KEY must be set when JALON_DEBUG is not 1.")
+# Production settings (JALON_DEBUG=0) never get demo accounts with a published password.
+JALON_DEMO_ALLOWED = DEBUG
 ALLOWED_HOSTS = os.environ.get("JALON_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [

@@ -112,3 +112,22 @@ def test_the_console_command_exits_non_zero_and_says_why_on_a_bad_file(tmp_path:
     )
     assert json.loads(done.stdout)["items"] == 54
     assert database.stat().st_size > 0
+
+
+def test_demo_creates_one_account_per_role_and_tracks_every_action() -> None:
+    from jalon.accounts.models import User
+    from jalon.tracking.models import Tracking
+
+    run("demo")
+    assert dict(User.objects.values_list("username", "role")) == {
+        "admin": "admin", "coordination": "coordinator", "responsable": "lead", "membre": "member"
+    }
+    assert Tracking.objects.count() == Item.objects.leaves().count() == 41
+    assert User.objects.get(username="membre").check_password("jalon-demo-2024")
+
+
+def test_demo_is_refused_in_production_settings(settings) -> None:
+    settings.JALON_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="JALON_DEBUG"):
+        run("demo")
+    assert Plan.objects.count() == 0
