@@ -155,7 +155,7 @@ def test_it_reads_the_seed_saved_in_other_encodings(seed: ParsedPlan, encoding: 
 def test_it_refuses_a_file_cut_in_the_middle_of_a_character() -> None:
     data = SEED.read_bytes()
     cut = data.index("é".encode()) + 1
-    with pytest.raises(ImportFailure, match="plan.txt.*truncated"):
+    with pytest.raises(ImportFailure, match="plan.txt.*(truncated|tronqué)"):
         parse_source(Source(name="plan.txt", data=data[:cut]))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -28,12 +29,24 @@ class PlanStatus(models.TextChoices):
     ARCHIVED = "archived", pgettext_lazy("plan status", "Archived")
 
 
+def _count_per_plan(model: type[models.Model]) -> Coalesce:
+    # A subquery per count: joining items and anomalies at once would multiply the rows.
+    rows = (
+        model._default_manager.filter(plan=models.OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(rows, output_field=models.IntegerField()), 0)
+
+
 class PlanQuerySet(models.QuerySet["Plan"]):
     def with_item_count(self) -> PlanQuerySet:
-        return self.annotate(item_count=models.Count("items", distinct=True))
+        return self.annotate(item_count=_count_per_plan(Item))
 
     def with_anomaly_count(self) -> PlanQuerySet:
-        return self.annotate(anomaly_count=models.Count("anomalies", distinct=True))
+        return self.annotate(anomaly_count=_count_per_plan(Anomaly))
 
     def by_reference(self, reference: str) -> Plan:
         """Return the plan a user named on the command line, by slug or by number."""

@@ -1,19 +1,100 @@
-"""Placeholder views until the plan pages land."""
+"""The plan pages: the list of plans, one plan's tree, one item, the import report, exports.
 
-from django.http import HttpRequest, HttpResponse
+Every page reads a fixed number of queries whatever the size of the plan: the tree comes
+from one query (plan_tree) and everything else is fetched in bulk, never per item."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from django.db.models import Count, F, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from .exporters import EXPORTERS
+from .models import Anomaly, Item, Plan
+from .tree import Node, plan_tree
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Jalon")
+    plans = Plan.objects.with_item_count().with_anomaly_count()
+    return render(request, "plans/home.html", {"plans": plans})
 
 
+@require_safe
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return HttpResponse(slug)
+    plan = get_object_or_404(Plan.objects.with_anomaly_count(), slug=slug)
+    tree = plan_tree(plan)
+    _mark_anomaly_counts(tree, _anomaly_counts_by_item(plan))
+    context = {
+        "plan": plan,
+        "tree": tree,
+        "item_count": sum(1 for root in tree for _node in root.walk()),
+        "exports": sorted(EXPORTERS),
+    }
+    return render(request, "plans/plan_detail.html", context)
 
 
+@require_safe
 def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return HttpResponse(str(pk))
+    # Looking the item up through its plan's slug turns an item of another plan into a 404.
+    item = get_object_or_404(Item.objects.select_related("plan"), plan__slug=slug, pk=pk)
+    plan = item.plan
+    context = {
+        "plan": plan,
+        "item": item,
+        # Going through plan.items hands each row its plan, so level_label costs no query.
+        "ancestors": plan.items.filter(path__in=item.ancestor_paths()[1:]).in_document_order(),
+        "children": plan.items.filter(parent=item).in_document_order(),
+        "anomalies": item.anomalies.order_by(F("line").asc(nulls_last=True), "position"),
+    }
+    return render(request, "plans/item_detail.html", context)
 
 
+@require_safe
 def anomalies(request: HttpRequest, slug: str) -> HttpResponse:
-    return HttpResponse(slug)
+    plan = get_object_or_404(Plan.objects.with_anomaly_count(), slug=slug)
+    context = {"plan": plan, "anomalies": _anomalies_by_line(plan)}
+    return render(request, "plans/anomalies.html", context)
+
+
+@require_safe
+def plan_export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
+    exporter = EXPORTERS.get(format)
+    if exporter is None:
+        raise Http404(f"No exporter for {format!r}")
+    plan = get_object_or_404(Plan, slug=slug)
+    filename = f"{plan.slug}.{exporter.EXTENSION}"
+    return HttpResponse(
+        exporter.export(plan),
+        content_type=_content_type(exporter),
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def _anomalies_by_line(plan: Plan) -> QuerySet[Anomaly]:
+    """Return the plan's anomalies in the order of the source, those without a line last."""
+    return plan.anomalies.select_related("item").order_by(F("line").asc(nulls_last=True), "position")
+
+
+def _anomaly_counts_by_item(plan: Plan) -> dict[int, int]:
+    rows = plan.anomalies.filter(item__isnull=False).values_list("item_id").annotate(count=Count("pk"))
+    return dict(rows.order_by())
+
+
+def _mark_anomaly_counts(tree: list[Node], counts: dict[int, int]) -> None:
+    # The tree template shows a warning next to each item the import report talks about.
+    for root in tree:
+        for node in root.walk():
+            node.item.anomaly_count = counts.get(node.item.pk, 0)  # type: ignore[attr-defined]
+
+
+def _content_type(exporter: ModuleType) -> str:
+    # Text exports are UTF-8; saying so keeps browsers from guessing Latin-1 for accents.
+    content_type: str = exporter.CONTENT_TYPE
+    if content_type.startswith("text/") and "charset" not in content_type:
+        return f"{content_type}; charset=utf-8"
+    return content_type

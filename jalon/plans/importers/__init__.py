@@ -39,6 +39,9 @@ def detect_format(source: Source) -> str:
             _("this .%(ext)s file is damaged, truncated or of a kind Jalon does not read.")
             % {"ext": source.extension}
         )
+    # A Markdown file is an outline, even when a body holds a small table with tabs.
+    if source.extension in ("md", "markdown") or source.text.lstrip().startswith("---\n"):
+        return outline.FORMAT
     for name in (tabular.CSV_FORMAT, seed.FORMAT):
         if IMPORTERS[name].sniff(source, name):
             return name

@@ -3,7 +3,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from jalon.plans.importers import FORMATS, ImportFailure, Source, parse_source
 from jalon.plans.models import Plan
@@ -68,7 +68,12 @@ class Command(BaseCommand):
                 % {**level, "depth": level["depth"] + 1, "name": level["name"] or "—"}
             )
         count = len(report["anomalies"])
-        self.stdout.write(_("%(count)s anomalies:") % {"count": count} if count else _("No anomaly."))
+        if count:
+            self.stdout.write(
+                ngettext("%(count)s anomaly:", "%(count)s anomalies:", count) % {"count": count}
+            )
+        else:
+            self.stdout.write(_("No anomaly."))
         for anomaly in report["anomalies"]:
             where = _("line %(line)s") % anomaly if anomaly["line"] else "—"
             self.stdout.write(f"  {where}: {anomaly['message']}")

@@ -1,0 +1,99 @@
+"""Plans built in tests the way an import builds them: a parsed tree handed to plan_import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jalon.plans.importers.base import Anomaly as ParsedAnomaly
+from jalon.plans.importers.base import ParsedItem, ParsedPlan
+from jalon.plans.models import Plan
+from jalon.plans.services import plan_import
+
+AXIS, ORIENTATION, ACTION = "Axe stratégique", "Orientation", "Action"
+
+
+def item(code: str, title: str, *children: ParsedItem, **fields: Any) -> ParsedItem:
+    """Return a parsed item: item("1.1", "Soutenir…", item("1.1.1.", "Renforcer…"), body="…")."""
+    return ParsedItem(code=code, title=title, children=list(children), **fields)
+
+
+def anomaly(kind: str, about: ParsedItem | None = None, **fields: Any) -> ParsedAnomaly:
+    """Return a parsed anomaly, attached to an item of the same tree when one is given."""
+    if about is not None:
+        fields.setdefault("code", about.code)
+    return ParsedAnomaly(kind=kind, item=about, **fields)
+
+
+def make_plan(
+    *,
+    title: str = "Plan d'action 2024-2025",
+    items: list[ParsedItem] | None = None,
+    anomalies: list[ParsedAnomaly] | None = None,
+    levels: list[str] | None = None,
+    source_name: str = "plan-action-2024-2025.txt",
+    slug: str | None = None,
+    organisation: str = "",
+    **fields: Any,
+) -> Plan:
+    """Create a plan through the import service. Items and anomalies without lines get the
+    line numbers of the document order, as an importer would give them."""
+    parsed = ParsedPlan(
+        title=title,
+        format="outline",
+        items=items if items is not None else small_tree(),
+        anomalies=anomalies or [],
+        levels=levels if levels is not None else [AXIS, ORIENTATION, ACTION],
+        extra={"organisation": organisation},
+        **fields,
+    )
+    for line, (_depth, parsed_item) in enumerate(parsed.walk(), start=3):
+        if parsed_item.line_start is None:
+            parsed_item.line_start = parsed_item.line_end = line
+    for problem in parsed.anomalies:
+        if problem.line is None and problem.item is not None:
+            problem.line = problem.item.line_start
+    return plan_import(parsed=parsed, source_name=source_name, slug=slug)
+
+
+def small_tree() -> list[ParsedItem]:
+    """Return a shortened axis of Alternatives' plan, with its dotted and repeated codes."""
+    return [
+        item(
+            "1",
+            "Consolider notre action solidaire avec nos partenaires d'ici et d'ailleurs",
+            item(
+                "1.1",
+                "Continuer de soutenir nos partenaires en Amérique centrale",
+                item(
+                    "1.1.1.", "Renforcer l'autonomisation des travailleuses du secteur informel au Honduras."
+                ),
+                item("1.1.2", "Travailler à la pérennisation du CAIME."),
+            ),
+            item(
+                "1.4",
+                "Mobiliser la population au Québec et au Canada",
+                item("1.4.4", "Mettre au point d'autres stratégies pour mobiliser la population."),
+                item("1.4.4", "Relayer l'information de nos alliés sur des luttes."),
+            ),
+            label=AXIS,
+        ),
+    ]
+
+
+def wide_tree(count: int) -> list[ParsedItem]:
+    """Return a tree of exactly `count` items: axes of ten orientations of ten actions."""
+    roots: list[ParsedItem] = []
+    made = 0
+    while made < count:
+        axis = item(f"{len(roots) + 1}", f"Axe {len(roots) + 1}")
+        roots.append(axis)
+        made += 1
+        while made < count and len(axis.children) < 10:
+            orientation = item(f"{axis.code}.{len(axis.children) + 1}", "Orientation")
+            axis.children.append(orientation)
+            made += 1
+            while made < count and len(orientation.children) < 10:
+                code = f"{orientation.code}.{len(orientation.children) + 1}"
+                orientation.children.append(item(code, f"Action {code}"))
+                made += 1
+    return roots
