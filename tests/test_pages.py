@@ -448,3 +448,16 @@ def test_a_page_takes_as_many_queries_for_500_items_as_for_5(client: Client, pag
         large_url = large.items.get(code="1.1").get_absolute_url()
     queries_for(client, small_url)  # the first request of a session may warm caches
     assert queries_for(client, large_url) == queries_for(client, small_url) <= 4
+
+
+@pytest.mark.django_db
+def test_french_is_spoken_even_to_a_browser_set_to_english(client) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_chosen_language_is_remembered_over_the_browsers(client) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<html lang="en"' in response.content.decode()
