@@ -88,8 +88,13 @@ def write_one_by_one(name: str, data: bytes) -> None:
         while stack:
             node, parent, parent_path, position = stack.pop()
             item = Item.objects.create(
-                plan=plan, parent=parent, position=position, path=parent_path + path_step(position),
-                depth=len(parent_path) // len(path_step(0)), code=node.code, title=node.title,
+                plan=plan,
+                parent=parent,
+                position=position,
+                path=parent_path + path_step(position),
+                depth=len(parent_path) // len(path_step(0)),
+                code=node.code,
+                title=node.title,
             )
             stack += [(child, item, item.path, index) for index, child in enumerate(node.children)]
 

@@ -1,6 +1,7 @@
 """Anomalies any format can have: reported, never repaired."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jalon.plans.importers import ImportFailure, ParsedItem, ParsedPlan, Source, parse_source
 from jalon.plans.importers.checks import code_ordinal, report_code_anomalies
@@ -62,7 +63,10 @@ def test_changing_level_labels_are_reported() -> None:
     plan = ParsedPlan(
         title="t",
         format="test",
-        items=[ParsedItem(code="1", title="a", label="Axe"), ParsedItem(code="2", title="b", label="Objectif")],
+        items=[
+            ParsedItem(code="1", title="a", label="Axe"),
+            ParsedItem(code="2", title="b", label="Objectif"),
+        ],
     )
     report_code_anomalies(plan)
     assert kinds(plan) == [("level_label", "2")]

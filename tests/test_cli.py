@@ -63,7 +63,8 @@ def test_importing_the_same_file_twice_is_refused_unless_asked() -> None:
         run("import", str(SEED))
     run("import", str(SEED), "--again")
     assert sorted(Plan.objects.values_list("slug", flat=True)) == [
-        "plan-d-action-2024-2025", "plan-d-action-2024-2025-2"
+        "plan-d-action-2024-2025",
+        "plan-d-action-2024-2025-2",
     ]
 
 
@@ -120,7 +121,10 @@ def test_demo_creates_one_account_per_role_and_tracks_every_action() -> None:
 
     run("demo")
     assert dict(User.objects.values_list("username", "role")) == {
-        "admin": "admin", "coordination": "coordinator", "responsable": "lead", "membre": "member"
+        "admin": "admin",
+        "coordination": "coordinator",
+        "responsable": "lead",
+        "membre": "member",
     }
     assert Tracking.objects.count() == Item.objects.leaves().count() == 41
     assert User.objects.get(username="membre").check_password("jalon-demo-2024")

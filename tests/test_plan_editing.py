@@ -6,7 +6,12 @@ from jalon.accounts.models import User
 from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import Item, Plan
 from jalon.plans.services import (
-    ItemEditConflict, item_add, item_delete, item_edit, item_move, plan_import,
+    ItemEditConflict,
+    item_add,
+    item_delete,
+    item_edit,
+    item_move,
+    plan_import,
 )
 
 from .conftest import SEED
@@ -37,7 +42,9 @@ def assert_tree_is_consistent(plan: Plan) -> None:
         assert item.path == prefix + f"{item.position:05d}"
         assert item.depth == len(item.path) // 5 - 1
     for parent_id in set(Item.objects.filter(plan=plan).values_list("parent_id", flat=True)):
-        positions = sorted(Item.objects.filter(plan=plan, parent_id=parent_id).values_list("position", flat=True))
+        positions = sorted(
+            Item.objects.filter(plan=plan, parent_id=parent_id).values_list("position", flat=True)
+        )
         assert positions == list(range(len(positions)))
 
 
@@ -87,7 +94,9 @@ def test_an_item_cannot_move_under_itself(plan: Plan, coordinator: User) -> None
         item_move(item=orientation, user=coordinator, parent=orientation.children.get(), position=0)
 
 
-def test_removing_an_orientation_removes_its_actions_and_closes_the_gap(plan: Plan, coordinator: User) -> None:
+def test_removing_an_orientation_removes_its_actions_and_closes_the_gap(
+    plan: Plan, coordinator: User
+) -> None:
     item_delete(item=Item.objects.get(plan=plan, code="1.3"), user=coordinator)
     assert codes_under(plan, "1") == ["1.1", "1.2", "1.4"]
     assert not Item.objects.filter(plan=plan, code__startswith="1.3").exists()

@@ -1,7 +1,8 @@
 """Reading a file's bytes: every encoding a plan is saved in, and a plain refusal otherwise."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jalon.plans.importers import ImportFailure, Source, parse_source
 from jalon.plans.importers.source import decode_text

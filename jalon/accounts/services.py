@@ -33,23 +33,37 @@ def set_password_link(user: User, base_url: str) -> str:
 
 @transaction.atomic
 def user_invite(
-    *, email: str, role: str, invited_by: User, base_url: str, first_name: str = "",
-    last_name: str = "", language: str = "fr",
+    *,
+    email: str,
+    role: str,
+    invited_by: User,
+    base_url: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "fr",
 ) -> User:
     """Create an account for someone and e-mail them a link to choose their password."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("Someone with the address %(email)s already has an account.") % {"email": email})
+        raise ValidationError(
+            _("Someone with the address %(email)s already has an account.") % {"email": email}
+        )
     user = User(
-        username=_free_username(email.split("@")[0]), email=email, role=role,
-        first_name=first_name, last_name=last_name, language=language,
+        username=_free_username(email.split("@")[0]),
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
     )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     with translation.override(language):
         context = {
-            "user": user, "invited_by": invited_by, "link": set_password_link(user, base_url),
+            "user": user,
+            "invited_by": invited_by,
+            "link": set_password_link(user, base_url),
         }
         send_mail(
             subject=_("You are invited to Jalon"),
@@ -76,8 +90,12 @@ def demo_accounts_create(password: str) -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
-                username=username, role=role, first_name=first_name, last_name=last_name,
-                email=f"{username}@demo.jalon.invalid", is_staff=role == Role.ADMIN,
+                username=username,
+                role=role,
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{username}@demo.jalon.invalid",
+                is_staff=role == Role.ADMIN,
                 is_superuser=role == Role.ADMIN,
             )
             user.set_password(password)

@@ -9,7 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jalon.lib.text import fold
@@ -149,9 +150,7 @@ class Item(models.Model):
 
     class Meta:
         ordering = ["plan", "path"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "path"], name="item_unique_path_in_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "path"], name="item_unique_path_in_plan")]
         verbose_name = _("item")
         verbose_name_plural = _("items")
 
@@ -201,23 +200,15 @@ ANOMALY_MESSAGES: dict[str, Any] = {
     AnomalyKind.DUPLICATE_CODE: _(
         "Code %(code)s appears more than once (first at line %(first_line)s); both items are kept."
     ),
-    AnomalyKind.MISSING_CODE: _(
-        "Code %(code)s is missing: the numbering goes from %(before)s to %(after)s."
-    ),
+    AnomalyKind.MISSING_CODE: _("Code %(code)s is missing: the numbering goes from %(before)s to %(after)s."),
     AnomalyKind.OUT_OF_ORDER: _("Code %(code)s comes after %(previous)s; the order is kept as written."),
-    AnomalyKind.CODE_MISMATCH: _(
-        "Code %(code)s does not start with the code of its parent, %(parent)s."
-    ),
+    AnomalyKind.CODE_MISMATCH: _("Code %(code)s does not start with the code of its parent, %(parent)s."),
     AnomalyKind.NO_CODE: _("This item has no code."),
-    AnomalyKind.LEVEL_LABEL: _(
-        "This level is called “%(label)s” here but “%(expected)s” elsewhere."
-    ),
+    AnomalyKind.LEVEL_LABEL: _("This level is called “%(label)s” here but “%(expected)s” elsewhere."),
     AnomalyKind.JOINED_TEXT: _(
         "The title of %(code)s continues on line %(line)s; the two parts were joined."
     ),
-    AnomalyKind.ATTACHED_TEXT: _(
-        "This line has no item of its own; it was attached to %(code)s above it."
-    ),
+    AnomalyKind.ATTACHED_TEXT: _("This line has no item of its own; it was attached to %(code)s above it."),
     AnomalyKind.UNPLACED_TEXT: _("This text could not be placed in the plan and is kept here."),
     AnomalyKind.MARKUP: _("Formatting marks (%(marks)s) were removed from the text."),
 }
@@ -227,9 +218,7 @@ class Anomaly(models.Model):
     """Something odd in the source, reported and kept word for word, never fixed silently."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="anomalies")
-    item = models.ForeignKey(
-        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="anomalies"
-    )
+    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="anomalies")
     position = models.PositiveIntegerField()
     kind = models.CharField(_("kind"), max_length=30, choices=AnomalyKind.choices)
     code = models.CharField(_("code"), max_length=50, blank=True)

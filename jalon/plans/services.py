@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from jalon.accounts.models import User
 
-from .importers.base import Anomaly as ParsedAnomaly, ParsedItem, ParsedPlan
+from .importers.base import Anomaly as ParsedAnomaly
+from .importers.base import ParsedItem, ParsedPlan
 from .models import PATH_STEP, Anomaly, Item, Plan, path_step
 
 # Rows per INSERT: large enough to be fast, small enough for SQLite's variable limit.
@@ -104,16 +105,12 @@ def _fill_missing_keys(plan: Plan, rows: list[Item]) -> None:
     # PostgreSQL and SQLite return primary keys from bulk_create; other databases may not.
     if all(row.pk for row in rows):
         return
-    keys = dict(
-        Item.objects.filter(plan=plan, path__in=[row.path for row in rows]).values_list("path", "pk")
-    )
+    keys = dict(Item.objects.filter(plan=plan, path__in=[row.path for row in rows]).values_list("path", "pk"))
     for row in rows:
         row.pk = keys[row.path]
 
 
-def _create_anomalies(
-    plan: Plan, anomalies: list[ParsedAnomaly], items_by_parsed: dict[int, Item]
-) -> None:
+def _create_anomalies(plan: Plan, anomalies: list[ParsedAnomaly], items_by_parsed: dict[int, Item]) -> None:
     Anomaly.objects.bulk_create(
         [
             Anomaly(
@@ -176,8 +173,16 @@ def item_edit(*, item: Item, user: User, expected_version: int, changes: dict[st
 
 @transaction.atomic
 def item_add(
-    *, plan: Plan, user: User, parent: Item | None, title: str, code: str = "", label: str = "",
-    body: str = "", title_en: str = "", position: int | None = None,
+    *,
+    plan: Plan,
+    user: User,
+    parent: Item | None,
+    title: str,
+    code: str = "",
+    label: str = "",
+    body: str = "",
+    title_en: str = "",
+    position: int | None = None,
 ) -> Item:
     """Insert a new item under the parent (at the top level when None), last by default."""
     siblings = _siblings(plan, parent)
@@ -185,9 +190,16 @@ def item_add(
     position = count if position is None else max(0, min(position, count))
     _shift(plan, parent, from_position=position, by=1)
     item = Item(
-        plan=plan, parent=parent, position=position, depth=parent.depth + 1 if parent else 0,
+        plan=plan,
+        parent=parent,
+        position=position,
+        depth=parent.depth + 1 if parent else 0,
         path=(parent.path if parent else "") + path_step(position),
-        code=code, label=label, title=title, title_en=title_en, body=body,
+        code=code,
+        label=label,
+        title=title,
+        title_en=title_en,
+        body=body,
     )
     item.refresh_search_text()
     item.full_clean(exclude=["plan", "parent"])
@@ -241,7 +253,9 @@ def _siblings(plan: Plan, parent: Item | None):  # type: ignore[no-untyped-def]
     return Item.objects.filter(plan=plan, parent=parent)
 
 
-def _shift(plan: Plan, parent: Item | None, *, from_position: int, by: int, exclude: Item | None = None) -> None:
+def _shift(
+    plan: Plan, parent: Item | None, *, from_position: int, by: int, exclude: Item | None = None
+) -> None:
     """Move the siblings at or after a position by one place, subtrees included."""
     siblings = _siblings(plan, parent).filter(position__gte=from_position)
     if exclude is not None:
@@ -250,16 +264,14 @@ def _shift(plan: Plan, parent: Item | None, *, from_position: int, by: int, excl
     for sibling in siblings.order_by("-position" if by > 0 else "position"):
         old_path = sibling.path
         sibling.position += by
-        sibling.path = sibling.path[: -PATH_STEP] + path_step(sibling.position)
+        sibling.path = sibling.path[:-PATH_STEP] + path_step(sibling.position)
         Item.objects.filter(pk=sibling.pk).update(position=sibling.position, path=sibling.path)
         _repath_subtree(plan, old_path, sibling)
 
 
 def _repath_subtree(plan: Plan, old_path: str, item: Item) -> None:
-    descendants = list(
-        Item.objects.filter(plan=plan, path__startswith=old_path).exclude(pk=item.pk)
-    )
+    descendants = list(Item.objects.filter(plan=plan, path__startswith=old_path).exclude(pk=item.pk))
     for descendant in descendants:
-        descendant.path = item.path + descendant.path[len(old_path):]
+        descendant.path = item.path + descendant.path[len(old_path) :]
         descendant.depth = item.depth + (len(descendant.path) - len(item.path)) // PATH_STEP
     Item.objects.bulk_update(descendants, ["path", "depth"], batch_size=BATCH_SIZE)

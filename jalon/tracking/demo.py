@@ -16,12 +16,20 @@ from .models import Milestone, Status, Tracking, Update
 # Seeded, so that the demo reads the same for everyone and tests can rely on it.
 SEED = 2024
 STATUS_WEIGHTS = [
-    (Status.DONE, 14), (Status.ONGOING, 6), (Status.IN_PROGRESS, 8),
-    (Status.DELAYED, 4), (Status.NOT_STARTED, 3), (Status.CANCELLED, 1),
+    (Status.DONE, 14),
+    (Status.ONGOING, 6),
+    (Status.IN_PROGRESS, 8),
+    (Status.DELAYED, 4),
+    (Status.NOT_STARTED, 3),
+    (Status.CANCELLED, 1),
 ]
 PROGRESS = {
-    Status.DONE: (100, 100), Status.ONGOING: (40, 90), Status.IN_PROGRESS: (20, 80),
-    Status.DELAYED: (5, 50), Status.NOT_STARTED: (0, 0), Status.CANCELLED: (0, 30),
+    Status.DONE: (100, 100),
+    Status.ONGOING: (40, 90),
+    Status.IN_PROGRESS: (20, 80),
+    Status.DELAYED: (5, 50),
+    Status.NOT_STARTED: (0, 0),
+    Status.CANCELLED: (0, 30),
 }
 JOURNAL = [
     "Rencontre de suivi avec les partenaires : les prochaines étapes sont fixées.",
@@ -52,8 +60,11 @@ def _track(item: Item, rng: random.Random, people: list[User], plan: Plan) -> No
     start = (plan.period_start or datetime.date(2024, 1, 1)) + datetime.timedelta(days=rng.randrange(0, 180))
     due = start + datetime.timedelta(days=rng.randrange(120, 600))
     tracking = Tracking.objects.create(
-        item=item, status=status, progress=rng.randrange(low, high + 1, 5) if high > low else low,
-        start_date=start, due_date=due,
+        item=item,
+        status=status,
+        progress=rng.randrange(low, high + 1, 5) if high > low else low,
+        start_date=start,
+        due_date=due,
     )
     # One action in five has nobody to lead it: the dashboard should show them.
     if people and rng.random() > 0.2:
@@ -61,11 +72,15 @@ def _track(item: Item, rng: random.Random, people: list[User], plan: Plan) -> No
     if people and status != Status.NOT_STARTED:
         for number in range(rng.randrange(1, 4)):
             Update.objects.create(
-                item=item, author=rng.choice(people), text=rng.choice(JOURNAL),
+                item=item,
+                author=rng.choice(people),
+                text=rng.choice(JOURNAL),
                 date=start + datetime.timedelta(days=45 * (number + 1)),
             )
     if rng.random() > 0.6:
         Milestone.objects.create(
-            item=item, title="Bilan de mi-parcours", due_date=start + datetime.timedelta(days=90),
+            item=item,
+            title="Bilan de mi-parcours",
+            due_date=start + datetime.timedelta(days=90),
             done_on=start + datetime.timedelta(days=95) if status != Status.NOT_STARTED else None,
         )

@@ -9,7 +9,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jalon.plans.models import Item
@@ -50,9 +51,7 @@ class Tracking(models.Model):
     """The tracking fields of one item. Items without a row are simply not started."""
 
     item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="tracking")
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
@@ -117,11 +116,11 @@ class Update(models.Model):
     """A dated entry in an action's journal, optionally changing its status and progress."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="updates")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="updates"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="updates")
     date = models.DateField(_("date"), default=timezone.localdate)
-    text = models.TextField(_("text"), help_text=_("Markdown: *italics*, **bold**, [link](https://…), lists."))
+    text = models.TextField(
+        _("text"), help_text=_("Markdown: *italics*, **bold**, [link](https://…), lists.")
+    )
     status = models.CharField(_("new status"), max_length=20, choices=Status.choices, blank=True)
     progress = models.PositiveSmallIntegerField(
         _("new progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]

@@ -34,7 +34,11 @@ class Rollup:
 
     @property
     def status_list(self) -> list[tuple[str, str, int]]:
-        return [(value, label, self.counts[value]) for value, label in Status.choices if self.counts[value]]
+        return [
+            (value, str(label), self.counts[value])
+            for value, label in Status.choices
+            if self.counts[value]
+        ]
 
     def add(self, status: str, count: int, progress_sum: int) -> None:
         self.actions += count
@@ -44,9 +48,13 @@ class Rollup:
 
 
 def _actions(plan: Plan):  # type: ignore[no-untyped-def]
-    return Item.objects.filter(plan=plan).leaves().annotate(
-        effective_status=Coalesce("tracking__status", Value(Status.NOT_STARTED)),
-        effective_progress=Coalesce("tracking__progress", Value(0), output_field=IntegerField()),
+    return (
+        Item.objects.filter(plan=plan)
+        .leaves()
+        .annotate(
+            effective_status=Coalesce("tracking__status", Value(Status.NOT_STARTED)),
+            effective_progress=Coalesce("tracking__progress", Value(0), output_field=IntegerField()),
+        )
     )
 
 

@@ -23,8 +23,24 @@ from .models import Attachment, Milestone, Status, Tracking, Update, UpdateLink
 TRACKED_FIELDS = ("status", "progress", "priority", "start_date", "due_date", "notes")
 # Files people attach as evidence; anything else (executables, HTML) is refused.
 ALLOWED_ATTACHMENT_TYPES = {
-    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".csv", ".md",
-    ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp",
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".txt",
+    ".csv",
+    ".md",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".xls",
+    ".xlsx",
+    ".ods",
+    ".ppt",
+    ".pptx",
+    ".odp",
 }
 
 
@@ -116,7 +132,9 @@ def update_post(
     update.full_clean(exclude=["item", "author"])
     update._history_user = author  # type: ignore[attr-defined]
     update.save()
-    UpdateLink.objects.bulk_create([UpdateLink(update=update, url=l.url, label=l.label) for l in links])
+    UpdateLink.objects.bulk_create(
+        [UpdateLink(update=update, url=link.url, label=link.label) for link in links]
+    )
     for upload in files:
         attachment_add(update=update, upload=upload)
     changes: dict[str, Any] = {}

@@ -63,7 +63,7 @@ def report_code_anomalies(parsed: ParsedPlan) -> None:
         found += _check_siblings(item.children, parent=item)
     found += _check_level_labels(parsed)
     parsed.anomalies.extend(found)
-    parsed.anomalies.sort(key=lambda anomaly: (anomaly.line or 0))
+    parsed.anomalies.sort(key=lambda anomaly: anomaly.line or 0)
 
 
 def _check_siblings(siblings: list[ParsedItem], parent: ParsedItem | None) -> Iterable[Anomaly]:

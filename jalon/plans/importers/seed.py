@@ -110,10 +110,11 @@ def _is_title_row(state: State, cells: list[str]) -> bool:
 
 def _is_header_row(state: State, paragraphs: list[Paragraph]) -> bool:
     """A row of level names ("Orientations / Actions") names the levels of its columns."""
-    if len(paragraphs) < 2 or len(state.plan.levels) > 1 or any(
-        item.children for item in state.plan.items
-    ) or any(
-        CODE.match(p.text) or HEADING.match(p.text) or len(p.text.split()) > 3 for p in paragraphs
+    if (
+        len(paragraphs) < 2
+        or len(state.plan.levels) > 1
+        or any(item.children for item in state.plan.items)
+        or any(CODE.match(p.text) or HEADING.match(p.text) or len(p.text.split()) > 3 for p in paragraphs)
     ):
         return False
     depth = len(state.stack[:1])  # the header sits under the axis heading, naming what follows
@@ -160,9 +161,7 @@ def _place(state: State, paragraph: Paragraph) -> None:
         depth = min(paragraph.column + 1, len(state.stack))
         _open(state, ParsedItem(code="", title=paragraph.text), depth, paragraph.line)
     else:
-        state.plan.anomalies.append(
-            Anomaly("unplaced_text", line=paragraph.line, text=paragraph.text)
-        )
+        state.plan.anomalies.append(Anomaly("unplaced_text", line=paragraph.line, text=paragraph.text))
 
 
 def _open(state: State, item: ParsedItem, depth: int, line: int) -> None:

@@ -59,8 +59,7 @@ class Source:
         if line is None:
             return ImportFailure(f"{self.name}: {message}")
         return ImportFailure(
-            _("%(name)s, line %(line)s: %(message)s")
-            % {"name": self.name, "line": line, "message": message}
+            _("%(name)s, line %(line)s: %(message)s") % {"name": self.name, "line": line, "message": message}
         )
 
 

@@ -3,7 +3,8 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jalon.plans.importers import FORMATS, ImportFailure, Source, parse_source
 from jalon.plans.models import Plan
@@ -51,7 +52,10 @@ class Command(BaseCommand):
         earlier = Plan.objects.filter(source_checksum=source.checksum).first()
         if earlier and not allowed:
             raise CommandError(
-                _("%(name)s was already imported as plan “%(slug)s”; use --again to import it as another plan.")
+                _(
+                    "%(name)s was already imported as plan “%(slug)s”; "
+                    "use --again to import it as another plan."
+                )
                 % {"name": source.name, "slug": earlier.slug}
             )
 
@@ -59,9 +63,7 @@ class Command(BaseCommand):
         if report["dry_run"]:
             self.stdout.write(_("Dry run: nothing was written."))
         else:
-            self.stdout.write(
-                self.style.SUCCESS(_("Imported “%(title)s” as plan %(plan)s.") % report)
-            )
+            self.stdout.write(self.style.SUCCESS(_("Imported “%(title)s” as plan %(plan)s.") % report))
         for level in report["levels"]:
             self.stdout.write(
                 _("  level %(depth)s (%(name)s): %(items)s items")
