@@ -13,6 +13,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from jalon.tracking.overview import tree_rollups
+from jalon.tracking.views import tracking_context
+
 from .exporters import EXPORTERS
 from .models import Anomaly, Item, Plan
 from .tree import Node, plan_tree
@@ -34,6 +37,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tree": tree,
         "item_count": sum(1 for root in tree for _node in root.walk()),
         "exports": sorted(EXPORTERS),
+        "rollups": tree_rollups(plan),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -50,6 +54,7 @@ def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "ancestors": plan.items.filter(path__in=item.ancestor_paths()[1:]).in_document_order(),
         "children": plan.items.filter(parent=item).in_document_order(),
         "anomalies": item.anomalies.order_by(F("line").asc(nulls_last=True), "position"),
+        **tracking_context(request, item),
     }
     return render(request, "plans/item_detail.html", context)
 
