@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "jalon.accounts",
     "jalon.plans",
     "jalon.tracking",
+    "jalon.directory",
+    "jalon.results",
 ]
 
 MIDDLEWARE = [

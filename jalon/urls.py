@@ -5,5 +5,7 @@ urlpatterns = [
     path("comptes/", include("jalon.accounts.urls")),
     path("", include("jalon.tracking.overview_urls")),
     path("", include("jalon.tracking.urls")),
+    path("", include("jalon.directory.urls")),
+    path("", include("jalon.results.urls")),
     path("", include("jalon.plans.urls")),
 ]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    """Partners, places and themes, and the links between them and the plan's items."""
+
+    name = "jalon.directory"
+    verbose_name = _("Directory")
