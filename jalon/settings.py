@@ -32,6 +32,12 @@ INSTALLED_APPS = [
     "jalon.tracking",
     "jalon.directory",
     "jalon.results",
+    "jalon.reports",
+    "jalon.portal",
+    "jalon.backups",
+    "jalon.api",
+    # Serves its OpenAPI viewer's scripts from our own static files, never from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +47,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page is internal unless its view says login_not_required: a page added later
+    # cannot leak by forgetting a decorator.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,6 +126,12 @@ STATIC_URL = "static/"
 # Attachments live here and are served only through a view that checks permissions.
 MEDIA_ROOT = VAR_DIR / "media"
 JALON_MAX_ATTACHMENT_BYTES = int(os.environ.get("JALON_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+
+# The organisation that publishes the IATI files: its IATI identifier (for a Canadian
+# charity, CA-CRA_ACC- and its registration number), name and OrganisationType code.
+JALON_IATI_ORGANISATION_REF = os.environ.get("JALON_IATI_ORGANISATION_REF", "")
+JALON_IATI_ORGANISATION_NAME = os.environ.get("JALON_IATI_ORGANISATION_NAME", "")
+JALON_IATI_ORGANISATION_TYPE = os.environ.get("JALON_IATI_ORGANISATION_TYPE", "21")
 
 # In the demo, e-mails are written as files under var/mail instead of being sent.
 EMAIL_HOST = os.environ.get("JALON_EMAIL_HOST", "")

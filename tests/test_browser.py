@@ -24,6 +24,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from jalon.accounts.services import demo_accounts_create
 from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import Item, Plan
 from jalon.plans.services import plan_import
@@ -44,6 +45,7 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_VIOLATIONS = "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
 PHONE = {"width": 390, "height": 844}
+PASSWORD = "mot-de-passe-des-tests"
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +104,16 @@ class Visit:
         self.page.goto(self.base_url + path)
         return self.page
 
+    def sign_in(self, username: str = "coordination", password: str = PASSWORD) -> Page:
+        """Sign in through the real login form: the whole site is behind it."""
+        page = self.open(reverse("accounts:login"))
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert reverse("accounts:login") not in page.url, f"{username} could not sign in"
+        return page
+
     def close(self) -> None:
         self.context.close()
         assert not self.outside, f"requests left the test server: {self.outside}"
@@ -109,15 +121,27 @@ class Visit:
 
 
 @pytest.fixture
+def accounts(transactional_db: None) -> None:
+    """The four demo accounts (admin, coordination, responsable, membre), all with PASSWORD."""
+    demo_accounts_create(PASSWORD)
+
+
+@pytest.fixture
 def visit(browser: Browser, live_server: object, seed_plan: Plan) -> Iterator[Visit]:
+    # Accounts made here rather than by the `accounts` fixture: the other browser test
+    # modules import `visit` without it.
+    demo_accounts_create(PASSWORD)
     visit = Visit(browser, str(live_server))
+    visit.sign_in()
     yield visit
     visit.close()
 
 
 @pytest.fixture
 def phone(browser: Browser, live_server: object, seed_plan: Plan) -> Iterator[Visit]:
+    demo_accounts_create(PASSWORD)
     visit = Visit(browser, str(live_server), viewport=PHONE, is_mobile=True, has_touch=True)
+    visit.sign_in()
     yield visit
     visit.close()
 

@@ -108,7 +108,21 @@ TRICKY_TITLES = [
     "Tab\tinterne et  espaces  doubles",
 ]
 TRICKY_CODES = [
-    "1", "1.", "1.1", "1.1.", "A", "A.", "A.1", "IV.", "(a)", "a)", "A-3", "x y", "1.4.4", "1.4.4", "",
+    "1",
+    "1.",
+    "1.1",
+    "1.1.",
+    "A",
+    "A.",
+    "A.1",
+    "IV.",
+    "(a)",
+    "a)",
+    "A-3",
+    "x y",
+    "1.4.4",
+    "1.4.4",
+    "",
 ]
 TRICKY_BODIES = [
     "",
@@ -161,7 +175,7 @@ def test_a_plan_without_period_does_not_gain_one_from_its_title() -> None:
 
 # Any tree
 
-LINE = st.text(st.sampled_from(list("ab Z19#.-*+•:(){}\"\\`=<>_é\t")), max_size=12)
+LINE = st.text(st.sampled_from(list('ab Z19#.-*+•:(){}"\\`=<>_é\t')), max_size=12)
 
 
 def _title(text: str) -> str:

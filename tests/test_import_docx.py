@@ -102,7 +102,13 @@ def test_it_counts_a_multilevel_list_as_word_shows_it() -> None:
     plan = read(document)
     assert plan.title == "Plan"
     assert [(depth, item.code) for depth, item in plan.walk()] == [
-        (0, "1."), (1, "1.1."), (2, "a)"), (2, "b)"), (1, "1.2."), (0, "2."), (1, "2.1."),
+        (0, "1."),
+        (1, "1.1."),
+        (2, "a)"),
+        (2, "b)"),
+        (1, "1.2."),
+        (0, "2."),
+        (1, "2.1."),
     ]
 
 
@@ -117,7 +123,10 @@ def test_it_reads_typed_codes_at_the_start_of_paragraphs() -> None:
     plan = read(document)
     assert plan.title == "Plan stratégique"
     assert [(depth, item.label, item.code) for depth, item in plan.walk()] == [
-        (0, "Axe stratégique", "1"), (1, "", "1.1"), (2, "", "1.1.1."), (1, "", "1.2"),
+        (0, "Axe stratégique", "1"),
+        (1, "", "1.1"),
+        (2, "", "1.1.1."),
+        (1, "", "1.2"),
     ]
     action = plan.items[0].children[0].children[0]
     assert action.body == "Avec la FOTSSIEH."
@@ -165,7 +174,12 @@ def test_it_reads_the_seed_shape_of_orientations_and_actions_in_two_columns() ->
     assert plan.title == "PLAN D'ACTION 2024-2025"
     assert plan.levels == ["Axe stratégique", "Orientations", "Actions"]
     assert [(depth, item.code) for depth, item in plan.walk()] == [
-        (0, "1"), (1, "1.1"), (2, "1.1.1."), (2, "1.1.2"), (1, "1.2"), (2, "1.2.1"),
+        (0, "1"),
+        (1, "1.1"),
+        (2, "1.1.1."),
+        (2, "1.1.2"),
+        (1, "1.2"),
+        (2, "1.2.1"),
     ]
 
 
@@ -247,8 +261,10 @@ def plan_words(plan: ParsedPlan) -> set[str]:
 
 
 def document_words(document) -> set[str]:
-    source = " ".join(p.text for p in document.paragraphs) + " " + " ".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    source = (
+        " ".join(p.text for p in document.paragraphs)
+        + " "
+        + " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     )
     return set(re.findall(r"\w+", source))
 
@@ -272,8 +288,18 @@ def test_every_word_of_a_word_document_ends_up_in_the_plan() -> None:
     assert document_words(document) <= plan_words(plan)
 
 
-STYLES = ["Normal", "Title", "Heading 1", "Heading 2", "List Number", "List Number 2", "List Bullet",
-          "List Bullet 2", "List Continue", "List Paragraph"]
+STYLES = [
+    "Normal",
+    "Title",
+    "Heading 1",
+    "Heading 2",
+    "List Number",
+    "List Number 2",
+    "List Bullet",
+    "List Bullet 2",
+    "List Continue",
+    "List Paragraph",
+]
 PIECES = st.sampled_from(list("ab Z19.-:•\t") + ["Axe 1 : ", "1.1 ", "A. "])
 TEXTS = st.lists(PIECES, max_size=12).map("".join)
 BLOCKS = st.lists(

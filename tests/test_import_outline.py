@@ -130,7 +130,11 @@ def test_it_nests_dotted_codes_by_their_number_of_parts() -> None:
         """
     )
     assert [(depth, item.code) for depth, item in plan.walk()] == [
-        (0, "1.1"), (1, "1.1.1"), (1, "1.1.2"), (0, "1.2"), (0, "2.1"),
+        (0, "1.1"),
+        (1, "1.1.1"),
+        (1, "1.1.2"),
+        (0, "1.2"),
+        (0, "2.1"),
     ]
 
 
@@ -169,7 +173,13 @@ def test_it_reads_roman_numerals_and_tells_them_from_letters() -> None:
         """
     )
     assert [(depth, item.code) for depth, item in plan.walk()] == [
-        (0, "I."), (1, "A."), (1, "B."), (1, "C."), (0, "II."), (0, "IV."), (0, "V."),
+        (0, "I."),
+        (1, "A."),
+        (1, "B."),
+        (1, "C."),
+        (0, "II."),
+        (0, "IV."),
+        (0, "V."),
     ]
 
 
@@ -184,7 +194,11 @@ def test_it_reads_letter_codes_with_numbers() -> None:
         """
     )
     assert [(depth, item.code) for depth, item in plan.walk()] == [
-        (0, "A."), (1, "A.1"), (1, "A.2"), (0, "B."), (1, "B.1"),
+        (0, "A."),
+        (1, "A.1"),
+        (1, "A.2"),
+        (0, "B."),
+        (1, "B.1"),
     ]
 
 
@@ -258,7 +272,12 @@ def test_a_level_renamed_on_the_way_stays_at_its_level() -> None:
         name="plan.txt",
     )
     assert [(depth, item.code) for depth, item in plan.walk()] == [
-        (0, "1"), (1, "1.1"), (0, "2"), (1, "2.1"), (0, "3"), (1, "3.1"),
+        (0, "1"),
+        (1, "1.1"),
+        (0, "2"),
+        (1, "2.1"),
+        (0, "3"),
+        (1, "3.1"),
     ]
     assert {anomaly.kind for anomaly in plan.anomalies} == {"level_label"}
 
@@ -284,7 +303,10 @@ def test_a_single_top_heading_is_the_plan_title() -> None:
     assert plan.period_end == datetime.date(2025, 12, 31)
     assert plan.preamble == "Adopté par le conseil."
     assert [(depth, item.title) for depth, item in plan.walk()] == [
-        (0, "Axe un"), (1, "Action"), (0, "Axe deux"), (1, "Action"),
+        (0, "Axe un"),
+        (1, "Action"),
+        (0, "Axe deux"),
+        (1, "Action"),
     ]
 
 
@@ -322,7 +344,12 @@ def test_it_nests_bullets_by_indentation_with_any_bullet_sign() -> None:
         """
     )
     assert [(depth, item.title) for depth, item in plan.walk()] == [
-        (0, "un"), (1, "un.a"), (2, "un.a.i"), (1, "un.b"), (0, "deux"), (1, "deux.a"),
+        (0, "un"),
+        (1, "un.a"),
+        (2, "un.a.i"),
+        (1, "un.b"),
+        (0, "deux"),
+        (1, "deux.a"),
     ]
 
 

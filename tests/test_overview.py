@@ -131,7 +131,9 @@ def test_the_plan_tabs_link_the_overview_pages_for_members(client: Client, plan:
 # Plan tree
 
 
-def test_the_tree_shows_rolled_up_progress_and_each_actions_status(client: Client, plan: Plan) -> None:
+def test_the_tree_shows_rolled_up_progress_and_each_actions_status(
+    client: Client, plan: Plan, member: User
+) -> None:
     text = html(client, reverse("plans:detail", args=[plan.slug]))
     assert "70 %" in text  # orientation 1.1: (40 + 100) / 2
     assert "35 %" in text  # axis 1: (40 + 100 + 0 + 0) / 4

@@ -40,7 +40,13 @@ def can_post_update(user: AnyUser, item: Item) -> bool:
         return True
     if not isinstance(user, User) or not user.is_active:
         return False
-    return item.tracking_or_none is not None and item.tracking_or_none.team.filter(pk=user.pk).exists()
+    tracking = item.tracking_or_none
+    return tracking is not None and tracking.pk is not None and tracking.team.filter(pk=user.pk).exists()
+
+
+def can_edit_directory(user: AnyUser) -> bool:
+    """Coordinators and administrators keep the directory of partners, places and themes."""
+    return isinstance(user, User) and user.edits_everything
 
 
 def can_manage_people(user: AnyUser) -> bool:

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from .models import Role, User
 
+# Shown in the README and on the sign-in page of a demonstration server.
+DEFAULT_DEMO_PASSWORD = "jalon-demo-2024"
+
 DEMO_ACCOUNTS = [
     ("admin", Role.ADMIN, "Alex", "Administrateur"),
     ("coordination", Role.COORDINATOR, "Camille", "Coordination"),

@@ -17,11 +17,20 @@ from django.views.decorators.http import require_POST
 from .forms import InviteForm, ProfileForm, RoleForm
 from .models import Role, User
 from .permissions import AnyUser, can_change_roles, can_manage_people
-from .services import user_invite
+from .services import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, user_invite
 
 
 class SignInView(LoginView):
     template_name = "accounts/login.html"
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        # On a demonstration server the first visitor needs to know how to get in.
+        if settings.JALON_DEMO_ALLOWED:
+            names = [name for name, *_rest in DEMO_ACCOUNTS]
+            context["demo_accounts"] = list(User.objects.filter(username__in=names).order_by("pk"))
+            context["demo_password"] = DEFAULT_DEMO_PASSWORD
+        return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

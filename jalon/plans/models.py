@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -49,6 +51,11 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def with_anomaly_count(self) -> PlanQuerySet:
         return self.annotate(anomaly_count=_count_per_plan(Anomaly))
 
+    def published(self) -> PlanQuerySet:
+        """Return the plans a coordinator opened to the public portal; one sent back to
+        draft afterwards leaves the portal with it."""
+        return self.filter(published_at__isnull=False).exclude(status=PlanStatus.DRAFT)
+
     def by_reference(self, reference: str) -> Plan:
         """Return the plan a user named on the command line, by slug or by number."""
         if reference.isdigit():
@@ -75,6 +82,11 @@ class Plan(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set while the plan is open to the public portal (plan_publish, plan_unpublish).
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords(excluded_fields=["levels", "preamble", "source_checksum"])
     objects = PlanQuerySet.as_manager()
@@ -95,6 +107,10 @@ class Plan(models.Model):
         if self.period_start and self.period_end:
             return f"{self.period_start.year}-{self.period_end.year}"
         return ""
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     def level_name(self, depth: int) -> str:
         return self.levels[depth] if depth < len(self.levels) else ""
@@ -247,3 +263,50 @@ def anomaly_message(kind: str, params: dict[str, Any]) -> str:
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(AnomalyKind(kind).label) if kind in AnomalyKind.values else str(template)
+
+
+# An upload waits this long for its preview to be confirmed; after that it reads as expired.
+PENDING_IMPORT_LIFETIME = datetime.timedelta(days=1)
+
+
+class PendingImportQuerySet(models.QuerySet["PendingImport"]):
+    def visible_to(self, user: Any) -> PendingImportQuerySet:
+        """Return the uploads a person may preview: their own, or every one for an administrator."""
+        if getattr(user, "is_administrator", False):
+            return self
+        return self.filter(uploader=user)
+
+    def expired(self) -> PendingImportQuerySet:
+        return self.filter(created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME)
+
+
+class PendingImport(models.Model):
+    """An uploaded file that was read without error, waiting for its preview to be confirmed.
+
+    The bytes are kept rather than the parsed tree: parsing is quick and pure, so the preview
+    and the confirmation read the very same file the person looked at."""
+
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=500)
+    data = models.BinaryField(_("content"))
+    format = models.CharField(_("format"), max_length=20)
+    slug = models.SlugField(_("identifier"), max_length=120, blank=True)
+    checksum = models.CharField(_("checksum"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded on"), auto_now_add=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:import_preview", args=[self.pk])
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at + PENDING_IMPORT_LIFETIME < timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from jalon.accounts.models import User
 
 from .importers.base import Anomaly as ParsedAnomaly
 from .importers.base import ParsedItem, ParsedPlan
-from .models import PATH_STEP, Anomaly, Item, Plan, path_step
+from .models import PATH_STEP, Anomaly, Item, Plan, PlanStatus, path_step
 
 # Rows per INSERT: large enough to be fast, small enough for SQLite's variable limit.
 BATCH_SIZE = 500
@@ -159,6 +160,7 @@ def item_edit(*, item: Item, user: User, expected_version: int, changes: dict[st
     current = Item.objects.select_for_update().get(pk=item.pk)
     if current.version != expected_version:
         raise ItemEditConflict(current)
+    _record_imported_state(current)
     for name, value in changes.items():
         if name not in ITEM_TEXT_FIELDS:
             raise ValueError(f"{name} is not an editable text of an item")
@@ -169,6 +171,16 @@ def item_edit(*, item: Item, user: User, expected_version: int, changes: dict[st
     current._history_user = user  # type: ignore[attr-defined]
     current.save()
     return current
+
+
+def _record_imported_state(item: Item) -> None:
+    # An import writes no history, so the first edit would have nothing to compare with:
+    # record the item as the import left it, dated and signed by the import.
+    if not Item.history.filter(id=item.pk).exists():  # type: ignore[attr-defined]
+        plan = item.plan
+        Item.history.bulk_history_create(  # type: ignore[attr-defined]
+            [item], default_date=plan.created_at, default_user=plan.created_by
+        )
 
 
 @transaction.atomic
@@ -275,3 +287,37 @@ def _repath_subtree(plan: Plan, old_path: str, item: Item) -> None:
         descendant.path = item.path + descendant.path[len(old_path) :]
         descendant.depth = item.depth + (len(descendant.path) - len(item.path)) // PATH_STEP
     Item.objects.bulk_update(descendants, ["path", "depth"], batch_size=BATCH_SIZE)
+
+
+class PublishRefused(Exception):
+    """The plan cannot be opened to the public portal; the message says why."""
+
+
+@transaction.atomic
+def plan_publish(*, plan: Plan, user: User) -> Plan:
+    """Open an adopted plan to the public portal; a draft is the board's to adopt first."""
+    if plan.status != PlanStatus.ADOPTED:
+        raise PublishRefused(
+            _("Only an adopted plan can be published: this one is %(status)s.")
+            % {"status": plan.get_status_display().lower()}
+        )
+    if plan.published_at is None:
+        plan.published_at = timezone.now()
+        plan.published_by = user
+        _save_publication(plan, user)
+    return plan
+
+
+@transaction.atomic
+def plan_unpublish(*, plan: Plan, user: User) -> Plan:
+    """Take a plan off the public portal; its updates keep their public mark for next time."""
+    if plan.published_at is not None:
+        plan.published_at = None
+        plan.published_by = None
+        _save_publication(plan, user)
+    return plan
+
+
+def _save_publication(plan: Plan, user: User) -> None:
+    plan._history_user = user  # type: ignore[attr-defined]
+    plan.save(update_fields=["published_at", "published_by"])

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from jalon.directory.views import directory_context
+from jalon.results.views import results_context
 from jalon.tracking.overview import tree_rollups
 from jalon.tracking.views import tracking_context
 
@@ -55,6 +57,8 @@ def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "children": plan.items.filter(parent=item).in_document_order(),
         "anomalies": item.anomalies.order_by(F("line").asc(nulls_last=True), "position"),
         **tracking_context(request, item),
+        **directory_context(request, item),
+        **results_context(request, item),
     }
     return render(request, "plans/item_detail.html", context)
 

@@ -60,6 +60,11 @@ class UpdateForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("new status"), choices=[("", "—"), *Status.choices], required=False)
     progress = forms.IntegerField(label=_("new progress (%)"), min_value=0, max_value=100, required=False)
+    public = forms.BooleanField(
+        label=_("Publish on the public portal"),
+        required=False,
+        help_text=_("Anyone can read it there once the plan is published. Unticked, it stays internal."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "update_%s")
@@ -74,6 +79,8 @@ class UpdateForm(forms.Form):
             self.fields[f"link_label_{slot}"] = forms.CharField(
                 label=_("Link %(number)s: label") % {"number": slot}, required=False, max_length=300
             )
+        # The choice to publish comes last, after everything it would publish.
+        self.fields["public"] = self.fields.pop("public")
 
     def links(self) -> list[LinkData]:
         data = self.cleaned_data

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from jalon.plans.models import Item
@@ -18,13 +19,15 @@ from .models import Milestone, Tracking, Update
 
 # How many records of each table the page reads; older ones stay in the database.
 RECORDS_PER_TABLE = 100
-# Bookkeeping columns nobody needs to read about; many-to-many diffs would cost a query each.
+# People are compared from prefetched snapshots (PEOPLE_FIELDS), not by diff_against,
+# which would cost a query per record and field.
+PEOPLE_FIELDS = ["leads", "team"]
+# Bookkeeping columns nobody needs to read about.
 HIDDEN_FIELDS = [
     "version",
     "updated_at",
     "created_at",
-    "leads",
-    "team",
+    *PEOPLE_FIELDS,
     "item",
     "plan",
     "parent",
@@ -48,7 +51,7 @@ def item_history(item: Item) -> list[Change]:
     """Return the changes to the item, its tracking, milestones and updates, newest first."""
     sources: list[tuple[type[models.Model], models.QuerySet[Any], str]] = [
         (Item, Item.history.filter(id=item.pk), ""),  # type: ignore[attr-defined]
-        (Tracking, Tracking.history.filter(item_id=item.pk), ""),  # type: ignore[attr-defined]
+        (Tracking, _with_people(Tracking.history.filter(item_id=item.pk)), ""),  # type: ignore[attr-defined]
         (Milestone, Milestone.history.filter(item_id=item.pk), "id"),  # type: ignore[attr-defined]
         (Update, Update.history.filter(item_id=item.pk), "id"),  # type: ignore[attr-defined]
     ]
@@ -74,6 +77,35 @@ def _changes(model: type[models.Model], records: list[Any], group_by: str) -> li
     return changes
 
 
+def _with_people(records: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Prefetch the leads and team each tracking record saw, with their names."""
+    lookups = []
+    for name in PEOPLE_FIELDS:
+        accessor = f"historicaltracking_{name}_set"
+        snapshot = records.model._meta.get_field(f"historicaltracking_{name}").related_model
+        lookups.append(Prefetch(accessor, queryset=snapshot.objects.select_related("user")))
+    return records.prefetch_related(*lookups)
+
+
+def _people_changes(record: Any, before: Any) -> list[Change]:
+    changes = []
+    for name in PEOPLE_FIELDS:
+        now, then = _people(record, name), _people(before, name)
+        if now != then:
+            what = str(_field(Tracking, name).verbose_name)
+            changes.append(Change(record.history_date, record.history_user, what, _names(then), _names(now)))
+    return changes
+
+
+def _people(record: Any, name: str) -> dict[int, Any]:
+    return {row.user_id: row.user for row in getattr(record, f"historicaltracking_{name}_set").all()}
+
+
+def _names(people: dict[int, Any]) -> str:
+    names = sorted(person.get_full_name() or person.username for person in people.values())
+    return ", ".join(names) or "—"
+
+
 def _created(model: type[models.Model], record: Any) -> Change:
     what = _("%(thing)s added") % {"thing": model._meta.verbose_name}
     # Milestones have a title, updates a date; going through record.instance would
@@ -84,7 +116,8 @@ def _created(model: type[models.Model], record: Any) -> Change:
 
 def _diff(model: type[models.Model], record: Any, before: Any) -> list[Change]:
     delta = record.diff_against(before, excluded_fields=HIDDEN_FIELDS)
-    return [
+    people = _people_changes(record, before) if model is Tracking else []
+    return people + [
         Change(
             record.history_date,
             record.history_user,

@@ -111,6 +111,10 @@ class UpdateQuerySet(models.QuerySet["Update"]):
     def newest_first(self) -> UpdateQuerySet:
         return self.order_by("-date", "-created_at", "-pk")
 
+    def public(self) -> UpdateQuerySet:
+        """Return the updates marked for the public portal; the others stay internal."""
+        return self.filter(public=True)
+
 
 class Update(models.Model):
     """A dated entry in an action's journal, optionally changing its status and progress."""
@@ -126,6 +130,8 @@ class Update(models.Model):
         _("new progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Internal unless someone chose to show it on the public portal (update_publish).
+    public = models.BooleanField(_("shown on the public portal"), default=False)
 
     history = HistoricalRecords()
     objects = UpdateQuerySet.as_manager()
@@ -171,3 +177,24 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PendingTableImport(models.Model):
+    """An uploaded actions table waiting for its preview to be confirmed or cancelled.
+
+    The bytes are kept, not the computed changes: the confirmation reads the file again
+    against the tracking as it is then, so a change made meanwhile is seen as a conflict."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=500)
+    data = models.BinaryField(_("content"))
+    created_at = models.DateTimeField(_("uploaded on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("pending table import")
+        verbose_name_plural = _("pending table imports")
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -35,9 +35,7 @@ class Rollup:
     @property
     def status_list(self) -> list[tuple[str, str, int]]:
         return [
-            (value, str(label), self.counts[value])
-            for value, label in Status.choices
-            if self.counts[value]
+            (value, str(label), self.counts[value]) for value, label in Status.choices if self.counts[value]
         ]
 
     def add(self, status: str, count: int, progress_sum: int) -> None:

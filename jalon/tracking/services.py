@@ -58,6 +58,32 @@ class LinkData:
     label: str = ""
 
 
+@dataclass(frozen=True)
+class ActionChange:
+    """One action's changes, as read from an actions table made at `expected_version`."""
+
+    item: Item
+    expected_version: int
+    changes: dict[str, Any]
+    leads: Sequence[User] | None = None
+    team: Sequence[User] | None = None
+
+
+@transaction.atomic
+def actions_update(*, changes: Sequence[ActionChange], user: User) -> int:
+    """Apply every action's changes through action_update, all or none (EditConflict)."""
+    for change in changes:
+        action_update(
+            item=change.item,
+            user=user,
+            expected_version=change.expected_version,
+            changes=change.changes,
+            leads=change.leads,
+            team=change.team,
+        )
+    return len(changes)
+
+
 def tracking_for(item: Item) -> Tracking:
     tracking, _created = Tracking.objects.get_or_create(item=item)
     return tracking
@@ -83,11 +109,32 @@ def action_update(
         setattr(tracking, name, value)
     _keep_status_and_progress_consistent(tracking, changes)
     _save(tracking, user)
-    if leads is not None:
-        tracking.leads.set(leads)
-    if team is not None:
-        tracking.team.set(team)
+    _set_people(tracking, leads=leads, team=team)
     return tracking
+
+
+def _people_keys(tracking: Tracking, name: str) -> set[int]:
+    return set(getattr(tracking, name).values_list("pk", flat=True))
+
+
+def _set_people(tracking: Tracking, *, leads: Sequence[User] | None, team: Sequence[User] | None) -> None:
+    wanted = {"leads": leads, "team": team}
+    changed = {
+        name: people
+        for name, people in wanted.items()
+        if people is not None and {person.pk for person in people} != _people_keys(tracking, name)
+    }
+    if not changed:
+        return
+    # set() removes then adds, which history would record as two steps; the people are
+    # recorded once, by the save below, as one change from the old list to the new one.
+    tracking.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        for name, people in changed.items():
+            getattr(tracking, name).set(people)
+    finally:
+        del tracking.skip_history_when_saving  # type: ignore[attr-defined]
+    tracking.save(update_fields=["updated_at"])
 
 
 def _locked(item: Item) -> Tracking:
@@ -124,9 +171,10 @@ def update_post(
     links: Iterable[LinkData] = (),
     files: Iterable[UploadedFile] = (),
     expected_version: int | None = None,
+    public: bool = False,
 ) -> Update:
     """Add a dated entry to the action's journal, changing its status and progress with it."""
-    update = Update(item=item, author=author, text=text, status=status, progress=progress)
+    update = Update(item=item, author=author, text=text, status=status, progress=progress, public=public)
     if date:
         update.date = date
     update.full_clean(exclude=["item", "author"])
@@ -146,6 +194,16 @@ def update_post(
         tracking = tracking_for(item)
         version = tracking.version if expected_version is None else expected_version
         action_update(item=item, user=author, expected_version=version, changes=changes)
+    return update
+
+
+@transaction.atomic
+def update_publish(*, update: Update, user: User, public: bool) -> Update:
+    """Show a journal entry on the public portal, or take it back to internal, with history."""
+    if update.public != public:
+        update.public = public
+        update._history_user = user  # type: ignore[attr-defined]
+        update.save(update_fields=["public"])
     return update
 
 

@@ -1,7 +1,9 @@
 """The tracking panel of an action: edit, journal, milestones, attachments, history.
 
 Every write is a POST that redirects back to the item page (Post/Redirect/Get); a form
-with errors is shown again on its own page with the errors next to the fields."""
+with errors is shown again on its own page with the errors next to the fields. When htmx
+sends the edit or update form (`HX-Request` header), the answer is the re-rendered partial
+instead: the same templates the item page includes, so both paths show the same HTML."""
 
 from __future__ import annotations
 
@@ -83,7 +85,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk, can_edit_action)
     form = TrackingForm(request.POST, auto_id="edit_%s")
     if not form.is_valid():
-        return _form_page(request, item, "tracking/edit.html", form, status=400)
+        return _form_answer(request, item, "tracking/edit.html", form, status=400)
     try:
         services.action_update(
             item=item,
@@ -99,10 +101,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         data["version"] = str(conflict.current.version)
         form = TrackingForm(data, auto_id="edit_%s")
         current = _tracking_with_people(item)
-        return _form_page(request, item, "tracking/edit.html", form, status=409, current=current)
+        return _form_answer(request, item, "tracking/edit.html", form, status=409, current=current)
     except ValidationError as error:
         form.add_error(None, error)
-        return _form_page(request, item, "tracking/edit.html", form, status=400)
+        return _form_answer(request, item, "tracking/edit.html", form, status=400)
+    if _is_htmx(request):
+        context = {"item": item, "plan": item.plan, "tracking_saved": True, **tracking_context(request, item)}
+        return render(request, "tracking/_panel.html", context)
     return _back(item)
 
 
@@ -112,7 +117,7 @@ def update_post(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk, can_post_update)
     form = UpdateForm(request.POST)
     if not form.is_valid():
-        return _form_page(request, item, "tracking/update_form.html", form, status=400)
+        return _form_answer(request, item, "tracking/update_form.html", form, status=400)
     try:
         services.update_post(
             item=item,
@@ -121,12 +126,16 @@ def update_post(request: HttpRequest, pk: int) -> HttpResponse:
             date=form.cleaned_data["date"],
             status=form.cleaned_data["status"],
             progress=form.cleaned_data["progress"],
+            public=form.cleaned_data["public"],
             links=form.links(),
             files=request.FILES.getlist("files"),
         )
     except ValidationError as error:
         form.add_error(None, error)
-        return _form_page(request, item, "tracking/update_form.html", form, status=400)
+        return _form_answer(request, item, "tracking/update_form.html", form, status=400)
+    if _is_htmx(request):
+        context = {"item": item, "plan": item.plan, "update_posted": True, **tracking_context(request, item)}
+        return render(request, "tracking/_journal.html", context)
     return _back(item)
 
 
@@ -165,6 +174,32 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     # Served as a download, never rendered: an uploaded file must not run in our origin.
     response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# The htmx partial answering a form with errors, and the element it replaces.
+_FORM_PARTIALS = {
+    "tracking/edit.html": ("tracking/_edit_form.html", "#tracking-form"),
+    "tracking/update_form.html": ("tracking/_update_form.html", "#update-form"),
+}
+
+
+def _form_answer(
+    request: HttpRequest, item: Item, template: str, form: Any, *, status: int, current: Any = None
+) -> HttpResponse:
+    """Show a form with its errors: the whole page, or only the form in place for htmx."""
+    if not _is_htmx(request):
+        return _form_page(request, item, template, form, status=status, current=current)
+    partial, target = _FORM_PARTIALS[template]
+    context = {"item": item, "plan": item.plan, "form": form, "current": current}
+    response = render(request, partial, context, status=status)
+    # The form targets the panel or journal on success; on error only the form is replaced.
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "outerHTML"
     return response
 
 

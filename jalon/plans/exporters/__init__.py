@@ -1,7 +1,7 @@
 """One module per output format, each exposing:
 
-    FORMAT: str, EXTENSION: str, CONTENT_TYPE: str
-    def export(plan: Plan) -> bytes
+FORMAT: str, EXTENSION: str, CONTENT_TYPE: str
+def export(plan: Plan) -> bytes
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ import json
 import re
 from typing import Any
 
+from jalon.directory.exchange import ItemLinks, plan_links
+from jalon.results.exchange import plan_results
+from jalon.tracking.exchange import plan_tracking
+
 from ..importers.json_format import DOCUMENT_FORMAT, VERSION
 from ..models import Anomaly, Plan
 from ..tree import Node, plan_tree
@@ -33,8 +37,10 @@ def export(plan: Plan) -> bytes:
 def plan_document(plan: Plan) -> dict[str, Any]:
     """Return the plan as the JSON document's dictionary, keys in the documented order."""
     positions: dict[int, list[int]] = {}
-    items = [_item(node, [index], positions) for index, node in enumerate(plan_tree(plan))]
-    return {
+    directory, links = plan_links(plan)
+    items = [_item(node, [index], positions, links) for index, node in enumerate(plan_tree(plan))]
+    _add_tracking_and_results(plan, items, positions)
+    document = {
         "format": DOCUMENT_FORMAT,
         "version": VERSION,
         "title": plan.title,
@@ -52,6 +58,16 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "items": items,
         "anomalies": [_anomaly(anomaly, positions) for anomaly in plan.anomalies.all()],
     }
+    if links:
+        # Only a plan with accepted links carries a directory, placed before the items it serves.
+        document = _insert_before(document, "items", "directory", directory)
+    return document
+
+
+def _insert_before(document: dict[str, Any], before: str, key: str, value: Any) -> dict[str, Any]:
+    pairs = list(document.items())
+    index = [name for name, _value in pairs].index(before)
+    return dict([*pairs[:index], (key, value), *pairs[index:]])
 
 
 def _period(plan: Plan) -> dict[str, str | None] | None:
@@ -63,10 +79,12 @@ def _period(plan: Plan) -> dict[str, str | None] | None:
     }
 
 
-def _item(node: Node, position: list[int], positions: dict[int, list[int]]) -> dict[str, Any]:
+def _item(
+    node: Node, position: list[int], positions: dict[int, list[int]], links: ItemLinks
+) -> dict[str, Any]:
     item = node.item
     positions[item.pk] = position
-    return {
+    exported = {
         "code": item.code,
         "label": item.level_label,
         # Whether the label was written on the item or comes from the plan's level names:
@@ -77,9 +95,12 @@ def _item(node: Node, position: list[int], positions: dict[int, list[int]]) -> d
         "body": item.body,
         "lines": [item.line_start, item.line_end],
         "children": [
-            _item(child, [*position, index], positions) for index, child in enumerate(node.children)
+            _item(child, [*position, index], positions, links) for index, child in enumerate(node.children)
         ],
     }
+    if item.pk in links:
+        exported = _insert_before(exported, "children", "links", links[item.pk])
+    return exported
 
 
 def _anomaly(anomaly: Anomaly, positions: dict[int, list[int]]) -> dict[str, Any]:
@@ -92,3 +113,21 @@ def _anomaly(anomaly: Anomaly, positions: dict[int, list[int]]) -> dict[str, Any
         "message": anomaly.message,
         "item": positions.get(anomaly.item_id) if anomaly.item_id else None,
     }
+
+
+def _add_tracking_and_results(
+    plan: Plan, items: list[dict[str, Any]], positions: dict[int, list[int]]
+) -> None:
+    """Give each exported item its tracking, milestones, updates, results and budget (those
+    it has), placed before its children; an item with none keeps the plain item's keys."""
+    tracking, results = plan_tracking(plan), plan_results(plan)
+    for pk in tracking.keys() | results.keys():
+        position = positions[pk]
+        siblings, exported = items, items[position[0]]
+        for index in position:
+            exported = siblings[index]
+            siblings = exported["children"]
+        sections = {**tracking.get(pk, {}), **results.get(pk, {})}
+        children = exported.pop("children")
+        exported.update(sections)
+        exported["children"] = children

@@ -114,7 +114,7 @@ def node_lines(node: Node, depth: int, headings: int) -> Iterator[str]:
 def item_text(item: Item, heading: bool) -> str:
     """Return the text after the heading marks or the bullet, read back as the same item."""
     expected = ItemText(item.code, item.label, item.title, title_en=item.title_en)
-    english = f' {{title_en={_quoted(item.title_en)}}}' if item.title_en else ""
+    english = f" {{title_en={_quoted(item.title_en)}}}" if item.title_en else ""
     for text in _plain_forms(item):
         if reads_back(text + english, heading, expected):
             return text + english

@@ -33,9 +33,12 @@ RUN_CHECKS = False
 
 PLAN_KEYS = (
     "format", "version", "title", "organisation", "period", "language", "status", "levels",
-    "preamble", "source", "items", "anomalies",
+    "preamble", "source", "directory", "items", "anomalies",
 )  # fmt: skip
-ITEM_KEYS = ("code", "label", "label_on_item", "title", "title_en", "body", "lines", "children")
+ITEM_KEYS = (
+    "code", "label", "label_on_item", "title", "title_en", "body", "lines", "links",
+    "tracking", "milestones", "updates", "results", "budget", "children",
+)  # fmt: skip
 ANOMALY_KEYS = ("kind", "code", "line", "text", "params", "message", "item")
 PERIOD_KEYS = ("start", "end")
 SOURCE_KEYS = ("name", "format", "checksum")
@@ -124,6 +127,12 @@ def _plan(document: dict[str, Any]) -> ParsedPlan:
         _item(value, f"items[{index}]", 0, levels)
         for index, value in enumerate(_field(document, "items", "", list))
     ]
+    directory = _directory(document.get("directory"))
+    _attach_links(document["items"], items, "items", _refs(directory))
+    # Imported here: json_tracking reads its sections with this module's checks.
+    from .json_tracking import attach as attach_tracking
+
+    attach_tracking(document["items"], items, "items")
     return ParsedPlan(
         title=_text(document, "title", "", limit=_limit(Plan, "title")),
         format=FORMAT,
@@ -140,6 +149,7 @@ def _plan(document: dict[str, Any]) -> ParsedPlan:
             ),
             "status": _status(document),
             "source": _source(document.get("source")),
+            "directory": directory,
         },
     )
 
@@ -174,9 +184,7 @@ def _date(period: dict[str, Any], key: str) -> datetime.date | None:
             return datetime.date.fromisoformat(value)
     except ValueError:
         pass
-    raise Invalid(
-        f"period.{key}", _("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": value}
-    )
+    raise Invalid(f"period.{key}", _("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": value})
 
 
 def _status(document: dict[str, Any]) -> str:
@@ -214,8 +222,7 @@ def _item(value: Any, path: str, depth: int, levels: list[str]) -> ParsedItem:
     )
     children = _field(data, "children", path, list, default=[])
     item.children = [
-        _item(child, f"{path}.children[{index}]", depth + 1, levels)
-        for index, child in enumerate(children)
+        _item(child, f"{path}.children[{index}]", depth + 1, levels) for index, child in enumerate(children)
     ]
     return item
 
@@ -296,6 +303,120 @@ def _anomaly_item(data: dict[str, Any], path: str, items: list[ParsedItem]) -> P
         item = siblings[position]
         siblings = item.children
     return item
+
+
+# The directory entries the plan's accepted links name, and the links on each item. Both
+# are optional: a plan without links has neither. Kept as checked dictionaries for the
+# directory's links_import service, which runs right after plan_import.
+
+DIRECTORY_KEYS = {
+    "partners": (
+        "ref", "name", "acronym", "other_names", "organisation_type", "country", "website", "is_funder",
+    ),
+    "places": ("ref", "kind", "iso_code", "name_fr", "name_en", "other_names", "parent"),
+    "themes": ("ref", "slug", "name_fr", "name_en", "keywords"),
+}  # fmt: skip
+LINK_KEYS = ("ref", "name", "iso_code", "evidence")
+PLACE_KINDS = ("country", "subnational", "region")
+# The lengths the directory's tables hold.
+DIRECTORY_LIMITS = {
+    "name": 300, "acronym": 50, "organisation_type": 10, "website": 200, "kind": 20, "iso_code": 2,
+    "name_fr": 200, "name_en": 200, "slug": 100,
+}  # fmt: skip
+
+
+def _directory(value: Any) -> dict[str, list[dict[str, Any]]]:
+    if value is None:
+        return {kind: [] for kind in DIRECTORY_KEYS}
+    data = _object(value, "directory", tuple(DIRECTORY_KEYS))
+    directory = {
+        kind: [
+            _directory_entry(entry, f"directory.{kind}[{index}]", keys)
+            for index, entry in enumerate(_field(data, kind, "directory", list, default=[]))
+        ]
+        for kind, keys in DIRECTORY_KEYS.items()
+    }
+    _check_references(directory)
+    return directory
+
+
+def _directory_entry(value: Any, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    data = _object(value, path, keys)
+    entry: dict[str, Any] = {"ref": _text(data, "ref", path)}
+    for key in keys[1:]:
+        if key in ("other_names", "keywords"):
+            entry[key] = _texts(data, key, path)
+        elif key in ("country", "parent"):
+            entry[key] = _field(data, key, path, str, default=None, nullable=True)
+        elif key == "is_funder":
+            entry[key] = _field(data, key, path, bool, default=False)
+        else:
+            required = _REQUIRED if key in ("name", "slug", "kind") else ""
+            entry[key] = _text(data, key, path, default=required, limit=DIRECTORY_LIMITS.get(key))
+    if entry.get("kind", "country") not in PLACE_KINDS:
+        raise Invalid(path, _("“%(value)s” is not a kind of place.") % {"value": entry["kind"]})
+    if "name_fr" in entry and not (entry["name_fr"] or entry["name_en"]):
+        raise Invalid(path, _("“name_fr” or “name_en” is needed."))
+    return entry
+
+
+def _texts(data: dict[str, Any], key: str, path: str) -> list[str]:
+    values = _field(data, key, path, list, default=[])
+    if not all(isinstance(value, str) for value in values):
+        raise Invalid(path, _("“%(key)s” should be a list of text.") % {"key": key})
+    return list(values)
+
+
+def _refs(directory: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """Return the kind ("partners", "places", "themes") of every ref the directory defines."""
+    refs: dict[str, str] = {}
+    for kind, entries in directory.items():
+        for index, entry in enumerate(entries):
+            if entry["ref"] in refs:
+                raise Invalid(
+                    f"directory.{kind}[{index}]",
+                    _("the ref “%(ref)s” is used twice.") % {"ref": entry["ref"]},
+                )
+            refs[entry["ref"]] = kind
+    return refs
+
+
+def _check_references(directory: dict[str, list[dict[str, Any]]]) -> None:
+    places = {entry["ref"] for entry in directory["places"]}
+    for kind, key in (("partners", "country"), ("places", "parent")):
+        for index, entry in enumerate(directory[kind]):
+            if entry[key] is not None and entry[key] not in places:
+                raise Invalid(
+                    f"directory.{kind}[{index}].{key}",
+                    _("“%(ref)s” names no place of the directory.") % {"ref": entry[key]},
+                )
+
+
+def _attach_links(values: list[Any], items: list[ParsedItem], path: str, refs: dict[str, str]) -> None:
+    """Store each item's links in its extra fields, as (kind, ref, evidence)."""
+    for index, (value, item) in enumerate(zip(values, items, strict=True)):
+        here = f"{path}[{index}]"
+        item.extra["links"] = _item_links(value.get("links"), f"{here}.links", refs)
+        _attach_links(value.get("children", []), item.children, f"{here}.children", refs)
+
+
+def _item_links(value: Any, path: str, refs: dict[str, str]) -> list[tuple[str, str, str]]:
+    if value is None:
+        return []
+    data = _object(value, path, tuple(DIRECTORY_KEYS))
+    links = []
+    for kind in DIRECTORY_KEYS:
+        for index, entry in enumerate(_field(data, kind, path, list, default=[])):
+            link = _object(entry, f"{path}.{kind}[{index}]", LINK_KEYS)
+            target = _text(link, "ref", f"{path}.{kind}[{index}]")
+            if refs.get(target) != kind:
+                raise Invalid(
+                    f"{path}.{kind}[{index}]",
+                    _("“%(ref)s” names no entry of the directory's %(kind)s.")
+                    % {"ref": target, "kind": kind},
+                )
+            links.append((kind[:-1], target, _text(link, "evidence", path, default="")))
+    return links
 
 
 # Checking values one field at a time, each refusal naming where it is.

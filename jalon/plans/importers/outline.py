@@ -101,8 +101,7 @@ FRENCH_WORDS = frozenset(
     " leurs ce ces en sont ou pas plus".split()
 )
 ENGLISH_WORDS = frozenset(
-    "the and of to in for with on is by our an from this that are be their it its or not"
-    " more".split()
+    "the and of to in for with on is by our an from this that are be their it its or not more".split()
 )
 
 
@@ -214,8 +213,10 @@ def _structure(content: str, number: int, indent: int) -> Token | None:
     text = read_item_text(content, "line")
     if text.code or text.label or text.explicit:
         token = _item_token("item", number, indent, text)
-        match = None if text.explicit else (
-            LABELLED.match(content) or CODE.match(content) or BARE_NUMBER.match(content)
+        match = (
+            None
+            if text.explicit
+            else (LABELLED.match(content) or CODE.match(content) or BARE_NUMBER.match(content))
         )
         token.content_column = indent + (_text_column(match) if match else 0)
         return token
@@ -369,8 +370,11 @@ def read_front_matter(lines: list[str]) -> FrontMatter | None:
     if not lines or lines[0].strip() != "---":
         return None
     end = next(
-        (index for index, line in enumerate(lines[1:FRONT_MATTER_LINES], start=1)
-         if line.strip() in FRONT_MATTER_FENCES),
+        (
+            index
+            for index, line in enumerate(lines[1:FRONT_MATTER_LINES], start=1)
+            if line.strip() in FRONT_MATTER_FENCES
+        ),
         None,
     )
     if end is None:
@@ -831,10 +835,7 @@ def levels_from_labels(plan: ParsedPlan) -> list[str]:
             counts.setdefault(depth, Counter())[item.label] += 1
     if not counts:
         return []
-    return [
-        counts[depth].most_common(1)[0][0] if depth in counts else ""
-        for depth in range(max(counts) + 1)
-    ]
+    return [counts[depth].most_common(1)[0][0] if depth in counts else "" for depth in range(max(counts) + 1)]
 
 
 def _plan_text(plan: ParsedPlan) -> str:
@@ -847,4 +848,3 @@ def detect_language(text: str) -> str:
     french = sum(count for word, count in words.items() if word in FRENCH_WORDS)
     english = sum(count for word, count in words.items() if word in ENGLISH_WORDS)
     return "en" if english > french else "fr"
-

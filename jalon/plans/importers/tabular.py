@@ -186,9 +186,7 @@ def headers(language: str) -> list[str]:
     """Return the header row Jalon writes for a plan in that language."""
     french = language.startswith("fr")
     by_field = {column.field: column for column in COLUMNS}
-    names = [
-        (by_field[name].french if french else by_field[name].english)[0] for name in EXPORTED_FIELDS
-    ]
+    names = [(by_field[name].french if french else by_field[name].english)[0] for name in EXPORTED_FIELDS]
     return [WRITTEN_NAMES.get(name, name.capitalize()) for name in names]
 
 
@@ -227,9 +225,7 @@ def parse(source: Source, format: str) -> ParsedPlan:
     if not plan.title:
         plan.title = Path(source.name).stem
     plan.period_start, plan.period_end = period_from_text(plan.title)
-    placements = [
-        _placement(header, row) for row in table.rows[header.index + 1 :] if not row.is_blank()
-    ]
+    placements = [_placement(header, row) for row in table.rows[header.index + 1 :] if not row.is_blank()]
     tree = _build_tree(source, table, header, placements, plan)
     plan.items = tree.roots
     _name_levels(plan, tree, placements)
@@ -590,6 +586,5 @@ def _name_levels(plan: ParsedPlan, tree: Tree, placements: list[Placement]) -> N
             names.setdefault(depth, Counter())[placement.label] += 1
     if names:
         plan.levels = [
-            names[depth].most_common(1)[0][0] if depth in names else ""
-            for depth in range(max(names) + 1)
+            names[depth].most_common(1)[0][0] if depth in names else "" for depth in range(max(names) + 1)
         ]

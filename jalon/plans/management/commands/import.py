@@ -3,13 +3,17 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jalon.directory.services import links_import, links_propose
 from jalon.plans.importers import FORMATS, ImportFailure, Source, parse_source
 from jalon.plans.models import Plan
 from jalon.plans.reporting import import_report
 from jalon.plans.services import plan_import, unique_slug
+from jalon.results.exchange import results_import
+from jalon.tracking.exchange import tracking_import
 
 
 class Command(BaseCommand):
@@ -28,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--again", action="store_true", help="import a file even if it was imported before"
         )
+        parser.add_argument(
+            "--detect",
+            action="store_true",
+            help="then propose links to the partners, places and themes the items name (jalon detect)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -39,9 +48,19 @@ class Command(BaseCommand):
         if options["dry_run"]:
             reference = unique_slug(options["slug"] or parsed.title)
         else:
-            reference = plan_import(
-                parsed=parsed, source_name=source.name, checksum=source.checksum, slug=options["slug"]
-            ).slug
+            with transaction.atomic():
+                plan = plan_import(
+                    parsed=parsed, source_name=source.name, checksum=source.checksum, slug=options["slug"]
+                )
+                # Jalon's JSON carries the plan's accepted links to partners, places and themes.
+                links_import(plan=plan, parsed=parsed)
+                # and each item's tracking, journal, results and budget; unknown people are left out.
+                left_out = tracking_import(plan=plan, parsed=parsed)
+                for warning in left_out + results_import(plan=plan, parsed=parsed):
+                    self.stderr.write(warning)
+                if options["detect"]:
+                    links_propose(plan=plan)
+            reference = plan.slug
         report = import_report(parsed, reference, dry_run=options["dry_run"])
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))

@@ -1,0 +1,44 @@
+"""The report page in a real browser: the form, the report shown inline, with no
+accessibility violation."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from jalon.accounts.models import Role, User
+from jalon.plans.models import Plan
+from jalon.tracking.demo import demo_tracking_create
+
+from .test_browser import AXE, AXE_VIOLATIONS, Visit, browser, seed_plan, visit  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "un-mot-de-passe-solide-2024"
+
+
+def test_a_member_shows_the_english_report_inline_without_accessibility_violations(
+    visit: Visit,  # noqa: F811
+    seed_plan: Plan,  # noqa: F811
+) -> None:
+    User.objects.create_user("lea", role=Role.LEAD)
+    demo_tracking_create(seed_plan)
+    User.objects.create_user("martin", password=PASSWORD, role=Role.MEMBER)
+    page = visit.open("/comptes/connexion/")
+    page.locator("#id_username").fill("martin")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
+    page = visit.open(reverse("reports:page", args=[seed_plan.slug]))
+    page.locator("#id_language").select_option("en")
+    page.get_by_role("button", name="Produce the report").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Progress by axis")).to_be_visible()
+    page.screenshot(path="/tmp/report-page.png", full_page=False)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_VIOLATIONS)
+    assert not violations, "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
+        for v in violations
+    )

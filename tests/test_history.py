@@ -1,0 +1,55 @@
+"""The history on an item's page: who changed what, including who leads an action."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from jalon.accounts.models import Role, User
+from jalon.plans.models import Item
+from jalon.tracking import services
+from jalon.tracking.history import item_history
+
+from .factories import make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def action() -> Item:
+    return make_plan().items.get(code="1.1.2")
+
+
+def person(username: str, first_name: str) -> User:
+    return User.objects.create_user(username, first_name=first_name, role=Role.LEAD)
+
+
+def change_people(item: Item, user: User, *, leads: list[User], team: list[User]) -> None:
+    version = services.tracking_for(item).version
+    services.action_update(item=item, user=user, expected_version=version, changes={}, leads=leads, team=team)
+
+
+@translation.override("en")
+def test_a_change_of_leads_shows_who_was_lead_before_and_after(action: Item) -> None:
+    coordinator = User.objects.create_user("coord", role=Role.COORDINATOR)
+    rosalie, maxime = person("rosalie", "Rosalie"), person("maxime", "Maxime")
+    change_people(action, coordinator, leads=[rosalie], team=[])
+    change_people(action, coordinator, leads=[maxime], team=[rosalie])
+    changes = [(change.what, change.before, change.after) for change in item_history(action)]
+    assert changes[:2] == [("leads", "Rosalie", "Maxime"), ("team", "—", "Rosalie")]
+    assert changes[2] == ("leads", "—", "Rosalie")
+
+
+def test_reading_the_history_takes_as_many_queries_for_many_changes_as_for_one(action: Item) -> None:
+    coordinator = User.objects.create_user("coord", role=Role.COORDINATOR)
+    people = [person(f"p{number}", f"P{number}") for number in range(6)]
+    change_people(action, coordinator, leads=people[:1], team=[])
+    with CaptureQueriesContext(connection) as few:
+        item_history(action)
+    for number in range(1, 6):
+        change_people(action, coordinator, leads=people[: number + 1], team=people[number:])
+    with CaptureQueriesContext(connection) as many:
+        item_history(action)
+    assert len(many) == len(few)

@@ -1,0 +1,258 @@
+"""Importing a plan from the web: upload, preview from the parsed file, confirm or cancel."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from jalon.accounts.models import Role, User
+from jalon.plans.models import Anomaly, Item, PendingImport, Plan
+
+from .conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def person(username: str, role: str) -> User:
+    return User.objects.create_user(username, role=role)
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    # English, whatever the state of the French catalogue: the assertions read English words.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator() -> User:
+    return person("coord", Role.COORDINATOR)
+
+
+@pytest.fixture
+def coordinator_client(coordinator: User) -> Client:
+    return client_for(coordinator)
+
+
+def upload(client: Client, name: str, data: bytes, **fields: str) -> object:
+    return client.post(reverse("plans:import"), {"file": SimpleUploadedFile(name, data), **fields})
+
+
+def upload_seed(client: Client, **fields: str) -> PendingImport:
+    response = upload(client, SEED.name, SEED.read_bytes(), **fields)
+    pending = PendingImport.objects.get()
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response["Location"] == reverse("plans:import_preview", args=[pending.pk])  # type: ignore[index]
+    return pending
+
+
+def test_a_coordinator_sees_the_import_form(coordinator_client: Client) -> None:
+    page = coordinator_client.get(reverse("plans:import")).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert 'name="file"' in page and 'name="format"' in page and 'name="slug"' in page
+
+
+def test_the_home_page_links_to_the_import_for_coordinators_only(coordinator_client: Client) -> None:
+    link = f'href="{reverse("plans:import")}"'
+    assert link in coordinator_client.get(reverse("plans:home")).content.decode()
+    member = client_for(person("membre", Role.MEMBER))
+    assert link not in member.get(reverse("plans:home")).content.decode()
+
+
+def test_the_preview_of_the_seed_shows_its_levels_counts_tree_and_anomalies(
+    coordinator_client: Client,
+) -> None:
+    pending = upload_seed(coordinator_client)
+    response = coordinator_client.get(pending.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "PLAN D&#x27;ACTION 2024-2025" in page or "Plan d&#x27;action 2024-2025" in page
+    assert "2024-2025" in page
+    assert "<code>/plans/plan-d-action-2024-2025/</code>" in page
+    levels = page[page.index('id="niveaux"') : page.index('id="decision"')]
+    assert "<td>Axe stratégique</td><td>3</td>" in levels.replace('<td lang="fr">', "<td>")
+    assert "<td>10</td>" in levels and "<td>41</td>" in levels
+    assert "11 anomalies" in page
+    assert "Code 1.4.4 appears more than once" in page
+    tree = page[page.index('id="arborescence"') :]
+    assert tree.count('class="tree__row"') == 54
+    assert "Travailler à la pérennisation du Centro de Atención Integral" in tree
+
+
+def test_the_preview_creates_no_plan_until_it_is_confirmed(coordinator_client: Client) -> None:
+    pending = upload_seed(coordinator_client)
+    coordinator_client.get(pending.get_absolute_url())
+    assert (Plan.objects.count(), Item.objects.count(), Anomaly.objects.count()) == (0, 0, 0)
+
+
+def test_confirming_creates_the_plan_and_forgets_the_upload(
+    coordinator: User, coordinator_client: Client
+) -> None:
+    pending = upload_seed(coordinator_client, slug="alternatives")
+    response = coordinator_client.post(reverse("plans:import_confirm", args=[pending.pk]))
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == plan.get_absolute_url() == "/plans/alternatives/"
+    assert (plan.items.count(), plan.anomalies.count()) == (54, 11)
+    assert (plan.source_name, plan.created_by) == (SEED.name, coordinator)
+    assert not PendingImport.objects.exists()
+    page = coordinator_client.get(response["Location"]).content.decode()
+    assert "was imported" in page
+
+
+def test_cancelling_leaves_nothing_behind(coordinator_client: Client) -> None:
+    pending = upload_seed(coordinator_client)
+    response = coordinator_client.post(reverse("plans:import_cancel", args=[pending.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:home")
+    assert not PendingImport.objects.exists() and not Plan.objects.exists() and not Item.objects.exists()
+    assert "nothing was created" in coordinator_client.get(reverse("plans:home")).content.decode()
+
+
+def test_the_preview_warns_when_the_same_file_was_already_imported(coordinator_client: Client) -> None:
+    first = upload_seed(coordinator_client)
+    coordinator_client.post(reverse("plans:import_confirm", args=[first.pk]))
+    again = upload_seed(coordinator_client)
+    page = coordinator_client.get(again.get_absolute_url()).content.decode()
+    assert "This very file was already imported" in page
+    assert f'href="{Plan.objects.get().get_absolute_url()}"' in page
+
+
+def test_the_format_is_detected_unless_one_is_chosen(coordinator_client: Client) -> None:
+    assert upload_seed(coordinator_client).format == "seed"
+    PendingImport.objects.all().delete()
+    assert upload_seed(coordinator_client, format="outline").format == "outline"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("vide.txt", b"", "the file is empty"),
+        ("binaire.txt", bytes(range(256)) * 4, "looks like a binary file"),
+        ("coupe.txt", "1.1 Élaborer la planification".encode()[:-3] + b"\xc3", "seems truncated"),
+        ("abime.docx", b"PK\x03\x04\x14\x00\x00\x00", "damaged"),
+    ],
+)
+def test_a_bad_file_is_refused_by_name_and_changes_nothing(
+    coordinator_client: Client, name: str, data: bytes, words: str
+) -> None:
+    response = upload(coordinator_client, name, data)
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    page = response.content.decode()  # type: ignore[attr-defined]
+    assert name in page and words in page
+    assert 'class="field__error"' in page
+    assert not PendingImport.objects.exists() and not Plan.objects.exists()
+
+
+def test_a_file_with_an_unreadable_byte_names_its_line(coordinator_client: Client) -> None:
+    data = "Axe 1\n".encode("utf-16-le") + b"\x00\xd8" + "\n".encode("utf-16-le")
+    page = upload(coordinator_client, "mal.txt", b"\xff\xfe" + data).content.decode()  # type: ignore[attr-defined]
+    assert "mal.txt, line 2" in page
+    assert not PendingImport.objects.exists()
+
+
+def test_a_file_larger_than_the_limit_is_refused(coordinator_client: Client, settings: object) -> None:
+    settings.JALON_MAX_IMPORT_BYTES = 1000  # type: ignore[attr-defined]
+    response = upload(coordinator_client, "long.txt", b"Axe 1\n" * 500)
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "long.txt is larger than" in response.content.decode()  # type: ignore[attr-defined]
+    assert not PendingImport.objects.exists()
+
+
+def test_a_slug_already_taken_is_refused(coordinator_client: Client) -> None:
+    first = upload_seed(coordinator_client, slug="alternatives")
+    coordinator_client.post(reverse("plans:import_confirm", args=[first.pk]))
+    response = upload(coordinator_client, SEED.name, SEED.read_bytes(), slug="alternatives")
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "already uses this identifier" in response.content.decode()  # type: ignore[attr-defined]
+
+
+def test_another_coordinator_can_neither_see_nor_confirm_my_upload(coordinator_client: Client) -> None:
+    pending = upload_seed(coordinator_client)
+    other = client_for(person("autre", Role.COORDINATOR))
+    assert other.get(pending.get_absolute_url()).status_code == 404
+    assert other.post(reverse("plans:import_confirm", args=[pending.pk])).status_code == 404
+    assert other.post(reverse("plans:import_cancel", args=[pending.pk])).status_code == 404
+    assert PendingImport.objects.exists() and not Plan.objects.exists()
+
+
+def test_an_administrator_may_look_at_anyones_upload(coordinator_client: Client) -> None:
+    pending = upload_seed(coordinator_client)
+    admin = client_for(person("admin", Role.ADMIN))
+    assert admin.get(pending.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.LEAD])
+def test_members_and_leads_are_refused_every_import_page(coordinator_client: Client, role: str) -> None:
+    pending = upload_seed(coordinator_client)
+    client = client_for(person("quelquun", role))
+    assert client.get(reverse("plans:import")).status_code == 403
+    assert upload(client, SEED.name, SEED.read_bytes()).status_code == 403  # type: ignore[attr-defined]
+    assert client.get(pending.get_absolute_url()).status_code == 403
+    assert client.post(reverse("plans:import_confirm", args=[pending.pk])).status_code == 403
+    assert client.post(reverse("plans:import_cancel", args=[pending.pk])).status_code == 403
+    assert PendingImport.objects.count() == 1 and not Plan.objects.exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(coordinator_client: Client) -> None:
+    pending = upload_seed(coordinator_client)
+    visitor = client_for(None)
+    for response in (
+        visitor.get(reverse("plans:import")),
+        visitor.get(pending.get_absolute_url()),
+        visitor.post(reverse("plans:import_confirm", args=[pending.pk])),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    assert not Plan.objects.exists()
+
+
+def test_an_upload_older_than_a_day_shows_as_expired_and_cannot_be_confirmed(
+    coordinator_client: Client,
+) -> None:
+    pending = upload_seed(coordinator_client)
+    PendingImport.objects.filter(pk=pending.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    page = coordinator_client.get(pending.get_absolute_url()).content.decode()
+    assert "can no longer be imported" in page
+    assert reverse("plans:import_confirm", args=[pending.pk]) not in page
+    coordinator_client.post(reverse("plans:import_confirm", args=[pending.pk]))
+    assert not Plan.objects.exists()
+
+
+def test_my_expired_uploads_are_dropped_when_i_upload_again(coordinator_client: Client) -> None:
+    old = upload_seed(coordinator_client)
+    PendingImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    upload(coordinator_client, SEED.name, SEED.read_bytes())
+    assert not PendingImport.objects.filter(pk=old.pk).exists() and PendingImport.objects.count() == 1
+
+
+def test_text_from_the_file_is_escaped_in_the_preview(coordinator_client: Client) -> None:
+    upload(coordinator_client, "x.md", b"# Plan <script>alert(1)</script>\n\n## 1. Axe <b>gras</b>\n")
+    page = coordinator_client.get(PendingImport.objects.get().get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page and "<b>gras</b>" not in page
+    assert "Plan &lt;script&gt;alert(1)&lt;/script&gt;" in page and "Axe &lt;b&gt;gras&lt;/b&gt;" in page
+
+
+def test_the_preview_reads_a_fixed_number_of_queries(
+    coordinator_client: Client, django_assert_max_num_queries: object
+) -> None:
+    pending = upload_seed(coordinator_client)
+    # Session, user, the pending row and the earlier-import check, whatever the file's size.
+    with django_assert_max_num_queries(5):  # type: ignore[operator]
+        assert coordinator_client.get(pending.get_absolute_url()).status_code == 200
+
+
+def test_the_import_pages_have_one_h1(coordinator_client: Client) -> None:
+    pending = upload_seed(coordinator_client)
+    for address in (reverse("plans:import"), pending.get_absolute_url()):
+        html = coordinator_client.get(address).content.decode()
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, address
