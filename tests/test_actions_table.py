@@ -33,6 +33,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    # The messages checked here are the English source strings.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def french_again() -> Iterator[None]:
     # A request in English leaves English active in this thread: later tests expect French.
     yield

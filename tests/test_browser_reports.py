@@ -32,7 +32,7 @@ def test_a_member_shows_the_english_report_inline_without_accessibility_violatio
     page.wait_for_load_state()
     page = visit.open(reverse("reports:page", args=[seed_plan.slug]))
     page.locator("#id_language").select_option("en")
-    page.get_by_role("button", name="Produce the report").click()
+    page.get_by_role("button", name="Produire le rapport").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Progress by axis")).to_be_visible()
     page.screenshot(path="/tmp/report-page.png", full_page=False)

@@ -30,7 +30,7 @@ def test_the_plan_budget_adds_up_each_funder_separately_and_own_funds_last(clien
     assert rows == [(amc, "CAD", Decimal(400), Decimal(50)), (None, "CAD", Decimal(40), Decimal(40))]
     client.force_login(User.objects.create_user("martin"))
     page = client.get(f"/plans/{plan.slug}/budget/").content.decode()
-    assert "Affaires mondiales Canada (AMC)" in page, page[page.find("<main"):][:3000]
+    assert "Affaires mondiales Canada (AMC)" in page, page[page.find("<main") :][:3000]
     assert "Fonds propres" in page
 
 

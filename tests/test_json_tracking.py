@@ -112,6 +112,7 @@ def test_unknown_usernames_are_left_out_and_reported(people: list[User]) -> None
     assert Update.objects.filter(item__plan=again).exists()
 
 
+@translation.override("en")
 def test_a_value_recorded_by_an_unknown_person_is_left_out(people: list[User]) -> None:
     plan = demo_plan()
     data = json_format.export(plan)

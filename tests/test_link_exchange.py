@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from jalon.accounts.models import Role, User
 from jalon.directory.demo import directory_create
@@ -150,11 +151,13 @@ def broken_document(kind: str, link: dict[str, Any]) -> bytes:
     return json.dumps(document).encode()
 
 
+@translation.override("en")
 def test_it_refuses_a_link_to_an_entry_the_directory_lacks() -> None:
     with pytest.raises(ImportFailure, match=r"items\[0\]\.links\.places\[0\].*“place-999” names no entry"):
         parse_source(Source("plan.json", broken_document("places", {"ref": "place-999"})))
 
 
+@translation.override("en")
 def test_it_refuses_a_link_of_the_wrong_kind() -> None:
     with pytest.raises(ImportFailure, match="names no entry"):
         parse_source(Source("plan.json", broken_document("partners", {"ref": "HONDURAS"})))

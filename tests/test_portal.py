@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from jalon.accounts.models import Role, User
 from jalon.directory.models import ItemLink, LinkStatus, Partner, Place, PlaceKind
@@ -102,6 +103,7 @@ def test_a_coordinator_publishes_an_adopted_plan_with_history(adopted: Plan, coo
     assert last.history_user == coordinator
 
 
+@translation.override("en")
 def test_it_refuses_to_publish_a_draft_and_says_why(coordinator: User) -> None:
     draft = make_plan(slug="brouillon")
     with pytest.raises(PublishRefused, match="adopted"):

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from jalon.accounts.models import Role, User
 from jalon.plans.models import Item, Plan
@@ -85,6 +86,7 @@ def test_it_refuses_a_percent_above_100(plan: Plan, coordinator: User) -> None:
     assert record(indicator, coordinator, Decimal(100)).value == 100
 
 
+@translation.override("en")
 def test_it_refuses_a_negative_percent(plan: Plan, coordinator: User) -> None:
     with pytest.raises(ValidationError, match="0 and 100"):
         record(an_indicator(plan, Measure.PERCENT), coordinator, Decimal(-1))
