@@ -109,6 +109,16 @@ def test_confirming_creates_the_plan_and_forgets_the_upload(
     assert "was imported" in page
 
 
+def test_confirming_proposes_the_countries_the_plan_names(coordinator_client: Client) -> None:
+    from jalon.directory.models import ItemLink
+
+    pending = upload_seed(coordinator_client)
+    response = coordinator_client.post(reverse("plans:import_confirm", args=[pending.pk]), follow=True)
+    proposed = ItemLink.objects.proposed().filter(place__iso_code__in=["HN", "HT", "SD"])
+    assert {link.place.iso_code for link in proposed.select_related("place")} == {"HN", "HT", "SD"}
+    assert "links to partners, places and themes are proposed" in response.content.decode()
+
+
 def test_cancelling_leaves_nothing_behind(coordinator_client: Client) -> None:
     pending = upload_seed(coordinator_client)
     response = coordinator_client.post(reverse("plans:import_cancel", args=[pending.pk]))

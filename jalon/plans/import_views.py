@@ -15,11 +15,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jalon.accounts.models import User
 from jalon.accounts.permissions import can_edit_plan
-from jalon.directory.services import links_import
+from jalon.directory.services import links_import, links_propose
 from jalon.results.exchange import results_import
 from jalon.tracking.exchange import tracking_import
 
@@ -137,8 +138,20 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         links_import(plan=plan, parsed=parsed, user=user)
         # and each item's tracking, journal, results and budget; unknown people are left out.
         left_out = tracking_import(plan=plan, parsed=parsed) + results_import(plan=plan, parsed=parsed)
+        # What the items name is proposed at once; a coordinator accepts or rejects it.
+        proposed = links_propose(plan=plan)
         pending.delete()
     messages.success(request, _("The plan “%(title)s” was imported.") % {"title": plan.title})
+    if proposed:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d link to a partner, place or theme is proposed: review it under Links.",
+                "%(count)d links to partners, places and themes are proposed: review them under Links.",
+                proposed,
+            )
+            % {"count": proposed},
+        )
     for warning in left_out:
         messages.warning(request, warning)
     return HttpResponseRedirect(plan.get_absolute_url())
