@@ -305,3 +305,16 @@ def test_a_lead_adds_and_marks_a_milestone_of_their_action(plan: Plan) -> None:
     assert [m["title"] for m in api.get(f"/items/{mine.pk}/milestones").json()] == ["Atelier"]
     other = Api(person("autre", Role.LEAD), Scope.WRITE)
     assert other.send("patch", f"/milestones/{created.json()['id']}", {"done_on": None}).status_code == 403
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(plan: Plan) -> None:
+    api = Api(person("coord", Role.COORDINATOR), Scope.WRITE)
+    assert error_code(api.get("/search", q="qu\x00ebec")) == "invalid"
+    refused = api.send("patch", f"/items/{action(plan).pk}", {"version": 1, "title": "a\u0000b"})
+    assert refused.status_code == 422
+    assert Api(person("martin")).get("/search", q="quebec").status_code == 200
+
+
+def test_the_search_page_ignores_a_nul_character(client: Client, plan: Plan) -> None:
+    client.force_login(person("martin"))
+    assert client.get("/recherche/", {"q": "qu\x00ebec"}).status_code == 200

@@ -32,11 +32,20 @@ class Pages(PageNumberPagination):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Token | None:
+        _refuse_nul_characters(request)
         found = token_user(token)
         if found is not None:
             request.user = found.user
             request.token = found  # type: ignore[attr-defined]
         return found
+
+
+def _refuse_nul_characters(request: HttpRequest) -> None:
+    # PostgreSQL cannot store a NUL character in text and would fail mid-request; web
+    # forms refuse it through Django's validator, the API refuses it here, before anything.
+    query = "".join(f"{key}{value}" for key, values in request.GET.lists() for value in values)
+    if "\x00" in query or b"\\u0000" in request.body or b"\x00" in request.body:
+        raise ApiError(422, "invalid", _("Text cannot contain the NUL character (U+0000)."))
 
 
 class ApiError(Exception):

@@ -132,7 +132,8 @@ class ItemQuerySet(models.QuerySet["Item"]):
 
     def search(self, query: str) -> ItemQuerySet:
         """Return items whose text holds every word of the query, ignoring accents and case."""
-        for word in fold(query).split():
+        # PostgreSQL refuses a NUL character in any text; no item's text holds one anyway.
+        for word in fold(query.replace("\x00", " ")).split():
             self = self.filter(search_text__contains=word)
         return self
 
