@@ -20,15 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jalon.accounts.models import User
 from jalon.accounts.permissions import can_edit_plan
-from jalon.directory.services import links_import, links_propose
-from jalon.results.exchange import results_import
-from jalon.tracking.exchange import tracking_import
+from jalon.directory.services import links_propose
 
 from .forms import FORMAT_LABELS, ImportForm
 from .importers import ImportFailure, ParsedItem, ParsedPlan, Source, detect_format, parse_source
+from .loading import plan_load
 from .models import AnomalyKind, PendingImport, Plan
 from .reporting import import_report
-from .services import plan_import, unique_slug
+from .services import unique_slug
 
 
 @dataclass
@@ -127,17 +126,13 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(pending.get_absolute_url())
     parsed = _parse(pending)
     with transaction.atomic():
-        plan = plan_import(
+        plan, left_out = plan_load(
             parsed=parsed,
             source_name=pending.file_name,
             checksum=pending.checksum,
             slug=pending.slug or None,
             user=user,
         )
-        # Jalon's JSON carries the plan's accepted links to partners, places and themes.
-        links_import(plan=plan, parsed=parsed, user=user)
-        # and each item's tracking, journal, results and budget; unknown people are left out.
-        left_out = tracking_import(plan=plan, parsed=parsed) + results_import(plan=plan, parsed=parsed)
         # What the items name is proposed at once; a coordinator accepts or rejects it.
         proposed = links_propose(plan=plan)
         pending.delete()

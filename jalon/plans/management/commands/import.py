@@ -7,13 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jalon.directory.services import links_import, links_propose
+from jalon.directory.services import links_propose
 from jalon.plans.importers import FORMATS, ImportFailure, Source, parse_source
+from jalon.plans.loading import plan_load
 from jalon.plans.models import Plan
 from jalon.plans.reporting import import_report
-from jalon.plans.services import plan_import, unique_slug
-from jalon.results.exchange import results_import
-from jalon.tracking.exchange import tracking_import
+from jalon.plans.services import unique_slug
 
 
 class Command(BaseCommand):
@@ -49,14 +48,10 @@ class Command(BaseCommand):
             reference = unique_slug(options["slug"] or parsed.title)
         else:
             with transaction.atomic():
-                plan = plan_import(
+                plan, left_out = plan_load(
                     parsed=parsed, source_name=source.name, checksum=source.checksum, slug=options["slug"]
                 )
-                # Jalon's JSON carries the plan's accepted links to partners, places and themes.
-                links_import(plan=plan, parsed=parsed)
-                # and each item's tracking, journal, results and budget; unknown people are left out.
-                left_out = tracking_import(plan=plan, parsed=parsed)
-                for warning in left_out + results_import(plan=plan, parsed=parsed):
+                for warning in left_out:
                     self.stderr.write(warning)
                 if options["detect"]:
                     links_propose(plan=plan)
