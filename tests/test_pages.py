@@ -274,6 +274,16 @@ def test_the_item_page_shows_the_english_title_first_to_english_readers(client: 
     assert '<span lang="fr">Consolider notre action</span>' in html
 
 
+def test_the_tree_shows_the_english_title_to_english_readers_only(client: Client) -> None:
+    plan = make_plan(items=[item("1", "Consolider notre action", title_en="Strengthen our action")])
+    url = plan.get_absolute_url()
+    assert 'lang="fr">Consolider notre action</a>' in text_of(client, url)
+    switch_language(client, "en", back_to=url)
+    html = text_of(client, url)
+    assert 'lang="en">Strengthen our action</a>' in html
+    assert "Consolider notre action</a>" not in html
+
+
 def test_an_item_without_english_title_shows_its_own_title_to_english_readers(
     client: Client, plan: Plan
 ) -> None:

@@ -21,6 +21,7 @@ from jalon.tracking.views import tracking_context
 from .exporters import EXPORTERS
 from .models import Anomaly, Item, Plan
 from .tree import Node, plan_tree
+from .tree_html import tree_html
 
 
 @require_safe
@@ -36,10 +37,9 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     _mark_anomaly_counts(tree, _anomaly_counts_by_item(plan))
     context = {
         "plan": plan,
-        "tree": tree,
+        "tree_html": tree_html(tree, plan, tree_rollups(plan)),
         "item_count": sum(1 for root in tree for _node in root.walk()),
         "exports": sorted(EXPORTERS),
-        "rollups": tree_rollups(plan),
     }
     return render(request, "plans/plan_detail.html", context)
 

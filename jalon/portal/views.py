@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from jalon.directory.map_views import country_counts, map_rows, plan_map_svg
 from jalon.plans.models import Item, Plan
 from jalon.plans.tree import plan_tree
+from jalon.plans.tree_html import tree_html
 from jalon.tracking.overview import tree_rollups
 from jalon.tracking.rollups import Rollup
 
@@ -40,11 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _published_plan(slug)
-    tree = plan_tree(plan)
     context = {
         "plan": plan,
-        "tree": tree,
-        "rollups": tree_rollups(plan),
+        # Items carry no anomaly count here: the import report is internal.
+        "tree_html": tree_html(plan_tree(plan), plan, tree_rollups(plan), url_name="portal:item"),
         "total": reads.plan_totals([plan]).get(plan.pk, Rollup()),
     }
     return render(request, "portal/plan_detail.html", context)
