@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 
+from jalon.lib.widgets import QuickSelect
+
 from .codelists import codelist, organisation_type_choices
 from .models import Partner, Place, PlaceKind, Theme
 
@@ -39,6 +41,8 @@ class LinesField(forms.CharField):
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect  # every country of the world, written quickly
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name())
 

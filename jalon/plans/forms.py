@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jalon.lib.widgets import QuickSelect
+
 from .importers import FORMATS
 from .models import Item, Plan
 
@@ -89,6 +91,8 @@ class ItemEditForm(ItemForm):
 
 
 class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    widget = QuickSelect  # every item of the plan, written quickly
+
     def label_from_instance(self, obj: Any) -> str:
         # Indented by depth so that the list reads as the tree does.
         title = obj.title if len(obj.title) <= 80 else obj.title[:79] + "…"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jalon.directory.models import Partner
+from jalon.lib.widgets import QuickSelect
 from jalon.tracking.forms import DateInput, active_people
 
 from .models import Frequency, Indicator, Measure, ResultKind, Sex, validate_measured, validate_period
@@ -54,7 +55,7 @@ class IndicatorForm(forms.Form):
     collection_method = forms.CharField(label=_("collection method"), required=False, max_length=300)
     frequency = forms.ChoiceField(label=_("frequency"), choices=Frequency.choices, initial=Frequency.YEARLY)
     responsible = forms.ModelChoiceField(
-        label=_("person responsible"), queryset=active_people(), required=False
+        label=_("person responsible"), queryset=active_people(), required=False, widget=QuickSelect
     )
 
     @classmethod
@@ -153,6 +154,7 @@ class BudgetLineForm(forms.Form):
         label=_("funder"),
         queryset=Partner.objects.funders(),
         required=False,
+        widget=QuickSelect,
         help_text=_("Empty for the organisation's own funds."),
     )
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

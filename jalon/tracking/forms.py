@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts.models import User
+from jalon.lib.widgets import QuickSelectMultiple
 
 from .models import Priority, Status, Tracking
 from .services import LinkData
@@ -23,7 +24,9 @@ class DateInput(forms.DateInput):
 
 
 def active_people() -> Any:
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    # Only what a choice shows: the dates and the password of hundreds of people are not read.
+    people = User.objects.filter(is_active=True).only("username", "first_name", "last_name")
+    return people.order_by("first_name", "last_name", "username")
 
 
 class TrackingForm(forms.Form):
@@ -32,8 +35,14 @@ class TrackingForm(forms.Form):
     priority = forms.ChoiceField(label=_("priority"), choices=Priority.choices)
     start_date = forms.DateField(label=_("start date"), required=False, widget=DateInput())
     due_date = forms.DateField(label=_("due date"), required=False, widget=DateInput())
-    leads = forms.ModelMultipleChoiceField(label=_("leads"), queryset=active_people(), required=False)
-    team = forms.ModelMultipleChoiceField(label=_("team"), queryset=active_people(), required=False)
+    # Every active person is offered: the lists are written by QuickSelectMultiple, which
+    # keeps a page with hundreds of people fast.
+    leads = forms.ModelMultipleChoiceField(
+        label=_("leads"), queryset=active_people(), required=False, widget=QuickSelectMultiple
+    )
+    team = forms.ModelMultipleChoiceField(
+        label=_("team"), queryset=active_people(), required=False, widget=QuickSelectMultiple
+    )
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
