@@ -177,6 +177,16 @@ def test_the_dashboard_shows_recent_updates_and_counts_by_status(
     assert page("search") in text
 
 
+def test_the_dashboard_shows_an_updates_words_without_its_markdown_marks(
+    client: Client, plan: Plan, lead: User, member: User
+) -> None:
+    text = "**Atelier** tenu à [Monastir](https://exemple.org) & <script>x</script>"
+    Update.objects.create(item=action(plan, "1.1.2"), author=lead, text=text)
+    updates = section(html(client, page("dashboard", plan)), "updates")
+    assert "Atelier tenu à Monastir &amp; &lt;script&gt;x&lt;/script&gt;" in updates
+    assert "**" not in updates and "](" not in updates
+
+
 def test_the_dashboard_reads_the_demo(client: Client, member: User) -> None:
     call_command("demo", verbosity=0)
     plan = Plan.objects.get()
