@@ -27,7 +27,7 @@ from jalon.plans.importers import (
     Source,
     parse_source,
 )
-from jalon.plans.importers.json_format import VERSION
+from jalon.plans.importers.json_format import READABLE_VERSIONS, VERSION
 from jalon.plans.models import AnomalyKind, Plan, PlanStatus
 from jalon.plans.services import plan_import
 
@@ -153,7 +153,7 @@ def document(**changes: Any) -> dict[str, Any]:
     """Return a small valid document, changed as asked."""
     base: dict[str, Any] = {
         "format": "jalon-plan",
-        "version": 1,
+        "version": 2,
         "title": "Plan",
         "items": [{"code": "1", "title": "Axe", "children": [{"code": "1.1", "title": "Action"}]}],
     }
@@ -174,7 +174,7 @@ def test_the_export_is_indented_utf8_with_its_keys_in_the_documented_order() -> 
     data = json_export.export(import_parsed(build_sample_plan()))
     text = data.decode("utf-8")
     assert "Québec" in text and "\\u00e9" not in text
-    assert text.startswith('{\n  "format": "jalon-plan",\n  "version": 1,\n  "title"')
+    assert text.startswith('{\n  "format": "jalon-plan",\n  "version": 2,\n  "title"')
     exported = json.loads(text)
     assert list(exported) == [
         "format", "version", "title", "organisation", "period", "language", "status", "levels",
@@ -342,7 +342,7 @@ def test_a_syntax_error_names_its_line() -> None:
 @pytest.mark.parametrize(
     "version, message",
     [
-        (2, "version 2 of Jalon's JSON format, newer than this Jalon reads .version 1.; upgrade"),
+        (3, "version 3 of Jalon's JSON format, newer than this Jalon reads .version 2.; upgrade"),
         ("1", '“version” "1" is not a version of Jalon\'s JSON format'),
         (0, "“version” 0 is not a version"),
         (True, "“version” true is not a version"),
@@ -352,6 +352,15 @@ def test_a_syntax_error_names_its_line() -> None:
 def test_a_version_this_jalon_does_not_read_is_refused(version: Any, message: str) -> None:
     with pytest.raises(ImportFailure, match=message):
         parse_document(document(version=version))
+
+
+@pytest.mark.django_db
+def test_a_version_1_document_of_the_first_releases_still_imports_with_its_tracking() -> None:
+    written = json.loads(json_export.export(import_parsed(build_sample_plan())))
+    written["version"] = 1
+    again = json.loads(json_export.export(import_parsed(parse_document(written))))
+    assert again["version"] == VERSION == 2
+    assert again["items"] == written["items"]
 
 
 def broken(path: str, value: Any = None, *, delete: bool = False) -> dict[str, Any]:
@@ -437,7 +446,7 @@ def test_the_export_of_a_plan_matches_the_published_schema() -> None:
 
 def test_the_schema_refuses_what_the_importer_refuses() -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    assert schema["properties"]["version"] == {"const": VERSION}
+    assert schema["properties"]["version"] == {"enum": list(READABLE_VERSIONS)}
     assert list(schema_errors(broken("items[0].tittle", "x"), schema, schema))
     assert list(schema_errors(broken("items[0].children[0].title", delete=True), schema, schema))
     assert list(schema_errors(broken("status", "done"), schema, schema))

@@ -26,7 +26,10 @@ from .source import Source
 
 FORMAT = "json"
 DOCUMENT_FORMAT = "jalon-plan"
-VERSION = 1
+VERSION = 2
+# Version 2 named the directory, links, tracking, journal, results and budget fields that
+# version 1 documents of the first releases could already carry: both read the same.
+READABLE_VERSIONS = (1, 2)
 # The document carries the anomaly report made when the plan was first read; checking the
 # codes again would report every anomaly twice.
 RUN_CHECKS = False
@@ -87,7 +90,7 @@ def _load(source: Source) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != DOCUMENT_FORMAT:
         raise source.fail(
             _("this JSON file is not a Jalon plan: it should start with "
-              "{“format”: “jalon-plan”, “version”: 1, …}.")
+              "{“format”: “jalon-plan”, “version”: 2, …}.")
         )  # fmt: skip
     _check_version(source, document.get("version"))
     return document
@@ -104,7 +107,7 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _check_version(source: Source, version: Any) -> None:
-    if _is_a(version, int) and version == VERSION:
+    if _is_a(version, int) and version in READABLE_VERSIONS:
         return
     if _is_a(version, int) and version > VERSION:
         raise source.fail(
@@ -114,7 +117,7 @@ def _check_version(source: Source, version: Any) -> None:
         )  # fmt: skip
     raise source.fail(
         _("“version” %(version)s is not a version of Jalon's JSON format; this Jalon reads "
-          "version %(supported)s.")
+          "versions 1 to %(supported)s.")
         % {"version": json.dumps(version, ensure_ascii=False), "supported": VERSION}
     )  # fmt: skip
 
