@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from jalon.accounts.models import Role, User
+from jalon.plans import services as plan_services
 from jalon.plans.models import Item
 from jalon.tracking import services
 from jalon.tracking.history import item_history
@@ -53,3 +55,14 @@ def test_reading_the_history_takes_as_many_queries_for_many_changes_as_for_one(a
     with CaptureQueriesContext(connection) as many:
         item_history(action)
     assert len(many) == len(few)
+
+
+def test_an_orientations_page_shows_who_changed_its_title(client: Client) -> None:
+    orientation = make_plan().items.get(code="1.1")
+    coordinator = User.objects.create_user("coord", first_name="Camille", role=Role.COORDINATOR)
+    version, changes = orientation.version, {"title": "Nouveau titre"}
+    plan_services.item_edit(item=orientation, user=coordinator, expected_version=version, changes=changes)
+    client.force_login(coordinator)
+    html = client.get(orientation.get_absolute_url()).content.decode()
+    history = html[html.index('id="historique"') :]
+    assert "Camille" in history and "Nouveau titre" in history

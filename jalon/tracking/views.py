@@ -33,7 +33,8 @@ def tracking_context(request: HttpRequest, item: Item) -> dict[str, Any]:
     if not can_read_internal(request.user):
         return {}
     if item.children.exists():
-        return {"tracking_rollup": item_rollup(item)}
+        # An axis or orientation is not tracked, but its title and text have a history too.
+        return {"tracking_rollup": item_rollup(item), "history": item_history(item)}
     tracking = _tracking_with_people(item)
     context: dict[str, Any] = {
         "tracking": tracking,
