@@ -126,6 +126,9 @@ STATIC_URL = "static/"
 # Attachments live here and are served only through a view that checks permissions.
 MEDIA_ROOT = VAR_DIR / "media"
 JALON_MAX_ATTACHMENT_BYTES = int(os.environ.get("JALON_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
+# PDF and DOCX reports are prepared in a thread of the web process, so that a long layout
+# outlives the request; 0 prepares them inside the request (tests, debugging).
+JALON_REPORTS_IN_BACKGROUND = os.environ.get("JALON_REPORTS_IN_BACKGROUND", "1") == "1"
 
 # The organisation that publishes the IATI files: its IATI identifier (for a Canadian
 # charity, CA-CRA_ACC- and its registration number), name and OrganisationType code.

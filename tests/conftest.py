@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,6 +11,13 @@ EXAMPLES = REPO / "tests" / "files"
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(autouse=True)
+def media_of_its_own(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Uploaded and produced files go to a folder of the test's own: a file left by an
+    # earlier run, or by the demo server, never meets a test's.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)

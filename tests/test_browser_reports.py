@@ -1,5 +1,5 @@
-"""The report page in a real browser: the form, the report shown inline, with no
-accessibility violation."""
+"""The report page in a real browser: the form, the report shown inline, a file prepared
+in the background and downloaded, with no accessibility violation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from jalon.accounts.models import Role, User
 from jalon.plans.models import Plan
+from jalon.reports.model import default_range
 from jalon.tracking.demo import demo_tracking_create
 
 from .test_browser import AXE, AXE_VIOLATIONS, Visit, browser, seed_plan, visit  # noqa: F401
@@ -42,3 +43,43 @@ def test_a_member_shows_the_english_report_inline_without_accessibility_violatio
         f"- {v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
         for v in violations
     )
+
+
+def test_a_member_asks_for_the_docx_watches_it_being_prepared_and_downloads_it(
+    visit: Visit,  # noqa: F811
+    seed_plan: Plan,  # noqa: F811
+    settings,
+    tmp_path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JALON_REPORTS_IN_BACKGROUND = True
+    User.objects.create_user("martin", password=PASSWORD, role=Role.MEMBER)
+    page = visit.open("/comptes/connexion/")
+    page.locator("#id_username").fill("martin")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
+    page = visit.open(reverse("reports:page", args=[seed_plan.slug]))
+    page.locator("#id_format").select_option("docx")
+    page.get_by_role("button", name="Produire le rapport").click()
+    page.wait_for_load_state()
+    jobs = page.locator("#report-jobs")
+    expect(jobs).to_have_attribute("aria-live", "polite")
+    # The list refreshes itself (htmx) until the file is ready, without reloading the page.
+    link = jobs.locator("a[download]")
+    expect(link).to_be_visible(timeout=60_000)
+    expect(jobs.locator("[hx-trigger]")).to_have_count(0)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"bilan-{seed_plan.slug}-{seed_plan_range(seed_plan)}-fr.docx"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_VIOLATIONS)
+    assert not violations, "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
+        for v in violations
+    )
+
+
+def seed_plan_range(plan: Plan) -> str:
+    start, end = default_range(plan)
+    return f"{start.isoformat()}-{end.isoformat()}"

@@ -29,6 +29,7 @@ DATA = "data.json"
 MEDIA = "media/"
 # The project's own apps, with their history tables; sessions, permissions and content
 # types are rebuilt by Django, and login-failure records belong to the old server.
+# Report jobs (reports) are left out: a report is made again from the plan.
 APPS = ("accounts", "plans", "tracking", "directory", "results")
 
 Progress = Callable[[str, int], None]
@@ -87,11 +88,16 @@ class _TextToBytes:
         self.raw.write(text.encode())  # type: ignore[attr-defined]
 
 
+# Report files are derived data, made again in a minute, and their jobs are not backed up.
+SKIPPED_MEDIA = ("reports/",)
+
+
 def _media_files() -> list[str]:
     root = Path(settings.MEDIA_ROOT)
     if not root.is_dir():
         return []
-    return sorted(str(found.relative_to(root).as_posix()) for found in root.rglob("*") if found.is_file())
+    names = (found.relative_to(root).as_posix() for found in root.rglob("*") if found.is_file())
+    return sorted(name for name in names if not name.startswith(SKIPPED_MEDIA))
 
 
 def _manifest(counts: dict[str, int]) -> dict[str, object]:
