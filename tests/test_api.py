@@ -318,3 +318,14 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(plan: Plan) -
 def test_the_search_page_ignores_a_nul_character(client: Client, plan: Plan) -> None:
     client.force_login(person("martin"))
     assert client.get("/recherche/", {"q": "qu\x00ebec"}).status_code == 200
+
+
+def test_the_api_answers_in_the_language_its_owner_chose(plan: Plan) -> None:
+    english = person("martin")
+    english.language = "en"
+    english.save()
+    message = Api(english).get("/plans/nowhere").json()["error"]["message"]
+    assert message == "Nothing is found at this address."
+    french = Api(person("louise"))
+    assert french.get("/plans/nowhere").json()["error"]["message"] == "Rien ne se trouve à cette adresse."
+

@@ -56,3 +56,8 @@ def can_manage_people(user: AnyUser) -> bool:
 
 def can_change_roles(user: AnyUser) -> bool:
     return isinstance(user, User) and user.is_administrator
+
+
+def can_see_people(user: AnyUser) -> bool:
+    """Leads and up see who is who; members do not need the list."""
+    return isinstance(user, User) and user.is_active and (user.role != Role.MEMBER or user.is_superuser)

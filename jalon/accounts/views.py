@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import InviteForm, ProfileForm, RoleForm
 from .models import Role, User
-from .permissions import AnyUser, can_change_roles, can_manage_people
+from .permissions import can_change_roles, can_manage_people, can_see_people
 from .services import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, user_invite
 
 
@@ -53,11 +53,6 @@ def remember_language(response: HttpResponseBase, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
     )
-
-
-def can_see_people(user: AnyUser) -> bool:
-    """Leads and up see who is who; members do not need the list."""
-    return isinstance(user, User) and user.is_active and (user.role != Role.MEMBER or user.is_superuser)
 
 
 @login_required

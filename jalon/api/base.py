@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
@@ -15,6 +17,7 @@ from jalon.accounts.models import User
 from jalon.accounts.permissions import can_read_internal
 from jalon.plans.models import Item
 from jalon.tracking.models import Tracking
+from jalon.tracking.rollups import Rollup
 
 from . import schemas
 from .models import Token
@@ -37,15 +40,38 @@ class TokenAuth(HttpBearer):
         if found is not None:
             request.user = found.user
             request.token = found  # type: ignore[attr-defined]
+            _speak_the_owners_language(request, found.user)
         return found
+
+
+def _speak_the_owners_language(request: HttpRequest, user: User) -> None:
+    # A program sends no language cookie: its messages come in the language its owner
+    # chose on their profile, else in French as the site speaks by default.
+    if user.language in dict(settings.LANGUAGES):
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
 
 
 def _refuse_nul_characters(request: HttpRequest) -> None:
     # PostgreSQL cannot store a NUL character in text and would fail mid-request; web
     # forms refuse it through Django's validator, the API refuses it here, before anything.
-    query = "".join(f"{key}{value}" for key, values in request.GET.lists() for value in values)
-    if "\x00" in query or b"\\u0000" in request.body or b"\x00" in request.body:
+    if any("\x00" in text for text in _texts_of(request)):
         raise ApiError(422, "invalid", _("Text cannot contain the NUL character (U+0000)."))
+
+
+def _texts_of(request: HttpRequest) -> list[str]:
+    """Return every text of the request: the query, and the JSON body or the form fields
+    and file names. A file's own bytes are not text (every XLSX and PDF holds NUL bytes)
+    and go to storage or a parser, so an upload's body is never read whole here, which
+    would also cap it at DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    fields = list(request.GET.lists())
+    if request.content_type == "multipart/form-data":
+        fields += request.POST.lists()
+        fields += [(key, [upload.name or "" for upload in uploads]) for key, uploads in request.FILES.lists()]
+    else:
+        body = request.body.decode("utf-8", errors="replace")
+        fields.append(("", [body.replace("\\u0000", "\x00")]))
+    return [f"{key}{value}" for key, values in fields for value in values]
 
 
 class ApiError(Exception):
@@ -82,3 +108,8 @@ def items_of_any_plan() -> QuerySet[Item]:
     return Item.objects.select_related("plan").prefetch_related(
         Prefetch("tracking", queryset=trackings), "children"
     )
+
+
+def progress_out(rollup: Rollup) -> dict[str, Any]:
+    """Return a rollup in the API's Progress shape."""
+    return {"actions": rollup.actions, "progress": rollup.progress, "by_status": dict(rollup.counts)}

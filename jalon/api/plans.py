@@ -20,7 +20,7 @@ from jalon.tracking.models import Attachment, Milestone, Status, Update
 from jalon.tracking.rollups import Rollup, plan_rollups
 
 from . import schemas
-from .base import ERRORS, ApiError, Pages, item_of, items_of_any_plan, reader, writer
+from .base import ERRORS, ApiError, Pages, item_of, items_of_any_plan, progress_out, reader, writer
 
 router = Router()
 
@@ -44,12 +44,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # Plans
 
 
-def _progress(rollup: Rollup) -> dict[str, Any]:
-    return {"actions": rollup.actions, "progress": rollup.progress, "by_status": dict(rollup.counts)}
-
-
 def _plan_out(plan: Plan) -> dict[str, Any]:
-    fields = ("slug", "title", "organisation", "status", "language", "period_start", "period_end", "levels")
+    fields = (
+        "slug", "title", "organisation", "status", "language", "period_start", "period_end", "levels",
+        "published_at",
+    )  # fmt: skip
     return {name: getattr(plan, name) for name in fields} | {"item_count": plan.item_count}  # type: ignore[attr-defined]
 
 
@@ -74,11 +73,11 @@ def plan_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
             "id": axis.pk,
             "code": axis.code,
             "title": axis.title,
-            "progress": _progress(by_path.get(axis.path, Rollup())),
+            "progress": progress_out(by_path.get(axis.path, Rollup())),
         }
         for axis in plan.items.roots().in_document_order()
     ]
-    return _plan_out(plan) | {"preamble": plan.preamble, "progress": _progress(total), "axes": axes}
+    return _plan_out(plan) | {"preamble": plan.preamble, "progress": progress_out(total), "axes": axes}
 
 
 # Items

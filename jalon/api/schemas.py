@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 
@@ -38,6 +39,9 @@ class PlanOut(Schema):
     period_end: datetime.date | None
     levels: list[str]
     item_count: int
+    published_at: datetime.datetime | None = Field(
+        description="When the plan was opened on the public portal; null while it is not."
+    )
 
 
 class Progress(Schema):
@@ -162,6 +166,23 @@ class UpdateIn(Schema):
     )
 
 
+class AttachmentOut(Schema):
+    id: int
+    update: int
+    name: str
+    size: int = Field(description="In bytes.")
+    content_type: str = Field(description="The type the uploading program declared.")
+    download: str = Field(description="The API address that answers the file, for a token.")
+
+    @staticmethod
+    def resolve_update(attachment: Any) -> int:
+        return attachment.update_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_download(attachment: Any) -> str:
+        return reverse("api:attachment_download", args=[attachment.pk])
+
+
 class UpdateOut(Schema):
     id: int
     item: int
@@ -171,7 +192,8 @@ class UpdateOut(Schema):
     status: str
     progress: int | None
     links: list[LinkIn]
-    attachments: list[str]
+    attachments: list[AttachmentOut]
+    public: bool = Field(description="Shown on the public portal once the plan is published.")
     created_at: datetime.datetime
 
     @staticmethod
@@ -185,10 +207,6 @@ class UpdateOut(Schema):
     @staticmethod
     def resolve_links(update: Any) -> list[dict[str, str]]:
         return [{"url": link.url, "label": link.label} for link in update.links.all()]
-
-    @staticmethod
-    def resolve_attachments(update: Any) -> list[str]:
-        return [attachment.name for attachment in update.attachments.all()]
 
 
 class MilestoneOut(Schema):

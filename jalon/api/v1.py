@@ -16,6 +16,10 @@ from ninja.errors import HttpError as NinjaHttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from .base import ApiError, TokenAuth
+from .editing import router as editing_router
+from .exchange import router as exchange_router
+from .overview import router as overview_router
+from .people import router as people_router
 from .plans import router as plans_router
 from .world import router as world_router
 
@@ -74,3 +78,7 @@ def _http_error(request: HttpRequest, error: NinjaHttpError) -> HttpResponse:
 
 api.add_router("", plans_router)
 api.add_router("", world_router)
+api.add_router("", editing_router)
+api.add_router("", exchange_router)
+api.add_router("", overview_router)
+api.add_router("", people_router)

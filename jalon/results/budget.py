@@ -72,6 +72,17 @@ def plan_budget(plan: Plan, *, depth: int = 1) -> tuple[dict[str, list[Amounts]]
     return by_path, [_amounts(row) for row in totals.order_by("currency")]
 
 
+def plan_budget_by_year(plan: Plan) -> list[Amounts]:
+    """Return the whole plan's budget by year and currency, in one query."""
+    rows = (
+        BudgetLine.objects.filter(item__plan=plan)
+        .values("year", "currency")
+        .annotate(planned_sum=Sum("planned"), spent_sum=Sum("spent"))
+        .order_by("year", "currency")
+    )
+    return [_amounts(row) for row in rows]
+
+
 @dataclass
 class FunderAmounts(Amounts):
     funder: Any = None  # a Partner, or None for the organisation's own funds
