@@ -20,15 +20,16 @@ run: $(VENV)/.synced
 	$(BIN)/jalon demo
 	$(BIN)/jalon runserver 127.0.0.1:8000
 
-## test: run the whole test suite (browser tests included) on the configured database
+## test: run the whole test suite (browser tests included) on the configured database,
+## spread over the machine's cores (each worker has its own test database)
 test: $(VENV)/.synced
 	scripts/ensure-system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=auto --maxprocesses=4
 
 ## test-postgres: the same suite on PostgreSQL at 127.0.0.1:5432
 test-postgres: $(VENV)/.synced
 	scripts/ensure-system-packages
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest --numprocesses=auto --maxprocesses=4
 
 ## bench: time the importers and print the figures
 bench: $(VENV)/.synced

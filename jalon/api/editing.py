@@ -151,8 +151,6 @@ def attachments(request: HttpRequest, pk: int) -> Any:
 def attachment_add(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
     update = _update(pk)
     writer(request, can_post_update(request.user, update.item))
-    if "\x00" in (file.name or ""):
-        raise ApiError(422, "invalid", _("Text cannot contain the NUL character (U+0000)."))
     try:
         with transaction.atomic():
             attachment = tracking_services.attachment_add(update=update, upload=file)

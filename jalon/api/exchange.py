@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile as DjangoUpload
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,13 +21,12 @@ from ninja.pagination import paginate
 
 from jalon.accounts.models import User
 from jalon.accounts.permissions import can_edit_plan
-from jalon.directory.services import links_propose
 from jalon.iati.export import IatiError, iati_document, reporting_org_from_settings
 from jalon.plans.exporters import EXPORTERS
 from jalon.plans.forms import ImportForm
 from jalon.plans.import_views import preview_tree
 from jalon.plans.importers import ImportFailure, ParsedPlan, Source, detect_format, parse_source
-from jalon.plans.loading import plan_load
+from jalon.plans.loading import pending_import_confirm
 from jalon.plans.models import Anomaly, PendingImport, Plan
 from jalon.plans.reporting import import_report
 from jalon.plans.services import unique_slug
@@ -169,20 +167,12 @@ def import_confirm(request: HttpRequest, pk: int) -> Any:
     writer(request, True)
     if pending.is_expired:
         raise ApiError(409, "expired", _("This upload is more than a day old; upload the file again."))
-    parsed = _parsed(pending)
-    with transaction.atomic():
-        plan, left_out = plan_load(
-            parsed=parsed,
-            source_name=pending.file_name,
-            checksum=pending.checksum,
-            slug=pending.slug or None,
-            user=user,
-        )
-        # What the items name is proposed at once; a coordinator accepts or rejects it.
-        proposed = links_propose(plan=plan)
-        pending.delete()
-    created = Plan.objects.with_item_count().get(pk=plan.pk)
-    return Reply(201, {"plan": created, "proposed_links": proposed, "left_out": left_out})
+    try:
+        loaded = pending_import_confirm(pending=pending, user=user)
+    except ImportFailure as failure:  # only if Jalon's readers changed since the upload
+        raise _unreadable(failure) from failure
+    created = Plan.objects.with_item_count().get(pk=loaded.plan.pk)
+    return Reply(201, {"plan": created, "proposed_links": loaded.proposed_links, "left_out": loaded.left_out})
 
 
 @router.delete("/imports/{pk}", response={204: None, **ERRORS}, tags=["import"])

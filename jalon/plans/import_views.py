@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,11 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jalon.accounts.models import User
 from jalon.accounts.permissions import can_edit_plan
-from jalon.directory.services import links_propose
 
 from .forms import FORMAT_LABELS, ImportForm
 from .importers import ImportFailure, ParsedItem, ParsedPlan, Source, detect_format, parse_source
-from .loading import plan_load
+from .loading import pending_import_confirm
 from .models import AnomalyKind, PendingImport, Plan
 from .reporting import import_report
 from .services import unique_slug
@@ -124,18 +122,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if pending.is_expired:
         messages.error(request, _("This upload is more than a day old; upload the file again."))
         return HttpResponseRedirect(pending.get_absolute_url())
-    parsed = _parse(pending)
-    with transaction.atomic():
-        plan, left_out = plan_load(
-            parsed=parsed,
-            source_name=pending.file_name,
-            checksum=pending.checksum,
-            slug=pending.slug or None,
-            user=user,
-        )
-        # What the items name is proposed at once; a coordinator accepts or rejects it.
-        proposed = links_propose(plan=plan)
-        pending.delete()
+    loaded = pending_import_confirm(pending=pending, user=user)
+    plan, left_out, proposed = loaded.plan, loaded.left_out, loaded.proposed_links
     messages.success(request, _("The plan “%(title)s” was imported.") % {"title": plan.title})
     if proposed:
         messages.info(
