@@ -14,6 +14,13 @@ def seed_path() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(settings: Any) -> None:
+    # Argon2 is slow on purpose (about 0.2 s a password here); hundreds of test accounts
+    # and sign-ins do not need that strength. One test checks the real setting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def media_of_its_own(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Uploaded and produced files go to a folder of the test's own: a file left by an
     # earlier run, or by the demo server, never meets a test's.

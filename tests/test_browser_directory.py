@@ -25,7 +25,7 @@ def sign_in(through: Visit) -> Page:
     page.locator("#id_username").fill("coord")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
     return page
 
 

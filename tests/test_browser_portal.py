@@ -119,7 +119,7 @@ def test_a_coordinator_publishes_a_journal_entry_from_the_action_page(
     page.locator("#id_username").fill("coord")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
     action = published.items.get(code=ACTION)
     page = visit.open(action.get_absolute_url())
     page.locator(".journal__new summary").click()
@@ -127,9 +127,12 @@ def test_a_coordinator_publishes_a_journal_entry_from_the_action_page(
     assert page.evaluate(AXE_VIOLATIONS) == []
     page.locator("#update_text").fill("Deuxième atelier, ouvert au public.")
     page.locator("#update_public").check()
-    page.locator(".journal__new button[type=submit]").click()
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator(".journal__new button[type=submit]").click()
+    expect(page.locator(".journal__entry", has_text="Deuxième atelier")).to_be_visible()
     internal = page.locator(".journal__entry", has_text=INTERNAL_NEWS)
-    internal.locator(".portal-publish-update button").click()
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        internal.locator(".portal-publish-update button").click()
     page = visit.open(reverse("portal:item", args=[published.slug, action.pk]))
     news = page.locator(".journal__list")
     expect(news).to_contain_text("Deuxième atelier, ouvert au public.")

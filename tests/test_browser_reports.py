@@ -30,7 +30,7 @@ def test_a_member_shows_the_english_report_inline_without_accessibility_violatio
     page.locator("#id_username").fill("martin")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
     page = visit.open(reverse("reports:page", args=[seed_plan.slug]))
     page.locator("#id_language").select_option("en")
     page.get_by_role("button", name="Produire le rapport").click()
@@ -58,7 +58,7 @@ def test_a_member_asks_for_the_docx_watches_it_being_prepared_and_downloads_it(
     page.locator("#id_username").fill("martin")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
     page = visit.open(reverse("reports:page", args=[seed_plan.slug]))
     page.locator("#id_format").select_option("docx")
     page.get_by_role("button", name="Produire le rapport").click()
