@@ -93,7 +93,39 @@ def test_only_the_hash_of_a_token_is_stored() -> None:
 
 def test_me_says_who_the_token_belongs_to() -> None:
     body = Api(person("martin"), Scope.WRITE).get("/me").json()
-    assert body == {"username": "martin", "full_name": "", "role": "member", "language": "", "scope": "write"}
+    assert body == {
+        "username": "martin",
+        "full_name": "",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "role": "member",
+        "language": "",
+        "scope": "write",
+    }
+
+
+def test_anyone_changes_their_own_profile_as_on_the_profile_page() -> None:
+    martin = person("martin")
+    changed = Api(martin, Scope.WRITE).send("patch", "/me", {"first_name": "Martin", "language": "en"})
+    assert changed.status_code == 200
+    assert changed.json()["full_name"] == "Martin" and changed.json()["language"] == "en"
+    martin.refresh_from_db()
+    assert (martin.first_name, martin.language, martin.role) == ("Martin", "en", "member")
+
+
+def test_a_profile_change_is_refused_with_a_read_only_token_or_a_bad_value() -> None:
+    martin = person("martin")
+    User.objects.create_user("louise", email="louise@exemple.org")
+    read_only = Api(martin).send("patch", "/me", {"first_name": "Martin"})
+    assert read_only.status_code == 403 and error_code(read_only) == "read_only_token"
+    writer = Api(martin, Scope.WRITE)
+    assert error_code(writer.send("patch", "/me", {"language": "de"})) == "invalid"
+    taken = writer.send("patch", "/me", {"email": "LOUISE@exemple.org"})
+    assert taken.status_code == 422 and "email" in taken.json()["error"]["details"]
+    martin.refresh_from_db()
+    assert (martin.first_name, martin.language, martin.email) == ("", "", "")
+    assert Api(None).send("patch", "/me", {"first_name": "x"}).status_code == 401
 
 
 # Reading

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -10,6 +11,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
+from jalon.accounts.forms import ProfileForm
 from jalon.accounts.models import User
 from jalon.accounts.permissions import can_edit_action, can_edit_plan, can_post_update
 from jalon.plans import services as plan_services
@@ -30,14 +32,25 @@ router = Router()
 
 @router.get("/me", response={200: schemas.Me, **ERRORS}, tags=["people"])
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = reader(request)
-    scope = request.token.scope  # type: ignore[attr-defined]
-    return {
-        "username": user.username,
+    return _me(reader(request), request)
+
+
+@router.patch("/me", response={200: schemas.Me, **ERRORS}, tags=["people"])
+def me_change(request: HttpRequest, change: schemas.MeChange) -> dict[str, Any]:
+    # Everyone may change their own profile, as on the profile page; the form checks it.
+    user = writer(request, True)
+    current = {name: getattr(user, name) for name in ("first_name", "last_name", "email", "language")}
+    form = ProfileForm(current | change.dict(exclude_unset=True, exclude_none=True), instance=user)
+    if not form.is_valid():
+        raise ValidationError(form.errors.get_json_data())
+    return _me(form.save(), request)
+
+
+def _me(user: User, request: HttpRequest) -> dict[str, Any]:
+    fields = ("username", "first_name", "last_name", "email", "role", "language")
+    return {name: getattr(user, name) for name in fields} | {
         "full_name": user.get_full_name(),
-        "role": user.role,
-        "language": user.language,
-        "scope": scope,
+        "scope": request.token.scope,  # type: ignore[attr-defined]
     }
 
 

@@ -24,9 +24,21 @@ class Error(Schema):
 class Me(Schema):
     username: str
     full_name: str
+    first_name: str
+    last_name: str
+    email: str
     role: str
     language: str
     scope: str
+
+
+class MeChange(Schema):
+    """What the profile page changes; fields left out keep their value."""
+
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    language: str | None = Field(None, description="fr or en: the pages' and the API's language.")
 
 
 class PlanOut(Schema):
