@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -113,3 +113,12 @@ def items_of_any_plan() -> QuerySet[Item]:
 def progress_out(rollup: Rollup) -> dict[str, Any]:
     """Return a rollup in the API's Progress shape."""
     return {"actions": rollup.actions, "progress": rollup.progress, "by_status": dict(rollup.counts)}
+
+
+def checked(form: Any) -> Any:
+    """Return the page's form once it accepts the data, so the API accepts exactly what the
+    page does; otherwise refuse with 422 and one list of messages per field, as the pages
+    show them beside the fields."""
+    if not form.is_valid():
+        raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    return form

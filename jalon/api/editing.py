@@ -24,17 +24,10 @@ from jalon.tracking.models import Attachment, Update
 
 from . import editing_schemas as schemas
 from . import schemas as shared
-from .base import ERRORS, ApiError, Pages, item_of, reader, writer
+from .base import ERRORS, ApiError, Pages, checked, item_of, reader, writer
 from .plans import router as plans_router
 
 router = Router()
-
-
-def _form_checked(form: Any) -> Any:
-    # The page's form checks the fields, so the API accepts exactly what the page does.
-    if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data())
-    return form
 
 
 # The tree
@@ -49,7 +42,7 @@ def item_add(request: HttpRequest, slug: str, data: schemas.ItemIn) -> Any:
     plan = get_object_or_404(Plan, slug=slug)
     user = writer(request, can_edit_plan(request.user, plan))
     parent = _parent_in(plan, data.parent)
-    form = _form_checked(ItemForm(data.dict(include={"code", "title", "title_en", "body"})))
+    form = checked(ItemForm(data.dict(include={"code", "title", "title_en", "body"})))
     item = plan_services.item_add(plan=plan, user=user, parent=parent, position=data.position, **form.texts())
     return Reply(201, item_of(item.pk))
 
@@ -69,7 +62,7 @@ def item_move(request: HttpRequest, pk: int, data: schemas.ItemMove) -> Item:
     user = writer(request, can_edit_plan(request.user, item.plan))
     # The page's form counts positions from 1; the API from 0, as items read.
     fields = {"parent": data.parent or "", "position": data.position + 1}
-    form = _form_checked(ItemMoveForm(fields, item=item))
+    form = checked(ItemMoveForm(fields, item=item))
     try:
         plan_services.item_move(
             item=item, user=user, parent=form.cleaned_data["parent"], position=data.position

@@ -44,7 +44,7 @@ from jalon.tracking.table_import import TablePreview, table_preview
 from jalon.tracking.table_views import TableUploadForm
 
 from . import exchange_schemas as schemas
-from .base import ERRORS, ApiError, Pages, reader, writer
+from .base import ERRORS, ApiError, Pages, checked, reader, writer
 
 router = Router()
 
@@ -57,12 +57,6 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
 def _unreadable(failure: ImportFailure) -> ApiError:
     # The failure already names the file and, when it can, the line: said as the page says it.
     return ApiError(422, "unreadable_file", str(failure))
-
-
-def _form_checked(form: Any) -> Any:
-    if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data())
-    return form.cleaned_data
 
 
 # Plan import
@@ -151,7 +145,7 @@ def import_upload(
     # The parameters above describe the body in the document; the page's own form reads
     # the same multipart body and checks the size, the format and the identifier.
     form = ImportForm(request.POST, request.FILES)
-    _form_checked(form)
+    checked(form)
     return Reply(201, _preview(_keep_upload(user, form)))
 
 
@@ -274,7 +268,7 @@ def report(request: HttpRequest, slug: str, asked: Query[ReportQuery]) -> HttpRe
             "format": asked.format,
         }
     )
-    data = _form_checked(form)
+    data = checked(form).cleaned_data
     try:
         built = build_report(
             plan, date_from=data["date_from"], date_to=data["date_to"], language=data["language"]
@@ -438,7 +432,7 @@ def table_upload(request: HttpRequest, slug: str, file: File[UploadedFile]) -> A
     """Read an edited actions table (CSV or XLSX) and answer every change it would make."""
     plan = _plan(slug)
     user = writer(request, can_edit_plan(request.user, plan))
-    upload: DjangoUpload = _form_checked(TableUploadForm({}, request.FILES))["file"]
+    upload: DjangoUpload = checked(TableUploadForm({}, request.FILES)).cleaned_data["file"]
     source = Source(name=upload.name or "", data=upload.read())
     try:
         found = table_preview(plan, source)

@@ -24,7 +24,7 @@ from jalon.tracking.rollups import Rollup, plan_rollups
 
 from . import overview_schemas as out
 from . import schemas
-from .base import ERRORS, Pages, progress_out, reader
+from .base import ERRORS, Pages, checked, progress_out, reader
 
 router = Router(tags=["overview"])
 
@@ -165,8 +165,7 @@ def actions(request: HttpRequest, slug: str, filters: Query[ActionFilters]) -> Q
     reader(request)
     plan = _plan(slug)
     form = ActionFilterForm(_form_data(filters), plan=plan)
-    if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data())  # type: ignore[arg-type]
+    checked(form)
     return form.filter(overview.actions(plan).prefetch_related("tracking__team", "children"))
 
 

@@ -19,7 +19,7 @@ from jalon.accounts.permissions import can_change_roles, can_manage_people, can_
 from jalon.accounts.services import user_invite
 
 from . import overview_schemas as schemas
-from .base import ERRORS, Pages, reader, writer
+from .base import ERRORS, Pages, checked, reader, writer
 
 router = Router(tags=["people"])
 
@@ -38,8 +38,7 @@ def invite(request: HttpRequest, data: schemas.Invitation) -> Any:
     inviter = writer(request, can_manage_people(request.user))
     # The page's form offers the administrator role to administrators only.
     form = InviteForm(data.dict(), inviter=inviter)
-    if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data())  # type: ignore[arg-type]
+    checked(form)
     try:
         invited = user_invite(
             invited_by=inviter, base_url=request.build_absolute_uri("/"), **form.cleaned_data
@@ -57,7 +56,6 @@ def role_change(request: HttpRequest, pk: int, change: schemas.RoleChange) -> Us
     if person == user:
         raise PermissionDenied
     form = RoleForm({"role": change.role}, instance=person)
-    if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data())  # type: ignore[arg-type]
+    checked(form)
     saved: User = form.save()
     return saved

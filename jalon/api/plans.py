@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,7 +21,7 @@ from jalon.tracking.models import Attachment, Milestone, Status, Update
 from jalon.tracking.rollups import Rollup, plan_rollups
 
 from . import schemas
-from .base import ERRORS, ApiError, Pages, item_of, items_of_any_plan, progress_out, reader, writer
+from .base import ERRORS, ApiError, Pages, checked, item_of, items_of_any_plan, progress_out, reader, writer
 
 router = Router()
 
@@ -41,8 +40,7 @@ def me_change(request: HttpRequest, change: schemas.MeChange) -> dict[str, Any]:
     user = writer(request, True)
     current = {name: getattr(user, name) for name in ("first_name", "last_name", "email", "language")}
     form = ProfileForm(current | change.dict(exclude_unset=True, exclude_none=True), instance=user)
-    if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data())
+    checked(form)
     return _me(form.save(), request)
 
 

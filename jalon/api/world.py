@@ -4,9 +4,8 @@ indicators, and budgets. Writes go through the same forms and services as the pa
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Model, Prefetch, Q, QuerySet
-from django.forms import BaseForm, ModelForm
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from jalon.results.models import BudgetLine, Indicator, IndicatorValue, Result, 
 from jalon.results.views import indicator_row
 
 from . import world_schemas as schemas
-from .base import ERRORS, ApiError, Pages, item_of, reader, writer
+from .base import ERRORS, ApiError, Pages, checked, item_of, reader, writer
 
 router = Router()
 CENTS = Decimal("0.01")
@@ -78,14 +77,8 @@ def _partner_saved(data: schemas.PartnerIn, instance: Partner | None) -> Partner
 def _form_saved(form_class: type[ModelForm], fields: dict[str, Any], instance: Model | None) -> Any:
     # The page's form checks the fields, so the API accepts exactly what the page does.
     form = form_class(_form_data(fields), instance=instance)
-    if not form.is_valid():
-        raise _refused(form)
+    checked(form)
     return form.save()
-
-
-def _refused(form: BaseForm) -> ValidationError:
-    # One list of messages per field, as the pages show them beside the fields.
-    return ValidationError({field: list(messages) for field, messages in form.errors.items()})
 
 
 def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
@@ -291,8 +284,7 @@ def indicator_edit(request: HttpRequest, pk: int, change: schemas.IndicatorChang
     if "responsible" in change.model_fields_set:
         fields["responsible"] = _person_key(change.responsible)
     form = IndicatorForm(_form_data(fields))
-    if not form.is_valid():
-        raise _refused(form)
+    checked(form)
     results_services.indicator_edit(indicator=indicator, changes=form.cleaned_data)
     return _indicator(pk)
 
