@@ -25,6 +25,7 @@ from jalon.iati.validation import problems
 from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import AnomalyKind, Item, PendingImport, Plan
 from jalon.plans.services import plan_import
+from jalon.reports.models import ReportJob
 from jalon.tracking.models import PendingTableImport, Tracking
 from jalon.tracking.services import action_update
 
@@ -514,6 +515,10 @@ def test_report_jobs_are_refused_without_a_token_or_with_a_wrong_format(plan: Pl
     assert Api(None).get("/report-jobs/1").status_code == 401
     refused = Api(person("martin")).send("post", "/plans/plan/report-jobs", {"format": "odt"})
     assert refused.status_code == 422 and error_code(refused) == "invalid"
+    reversed_range = {"format": "pdf", "from": "2025-12-31", "to": "2024-01-01"}
+    refused = Api(person("lucie")).send("post", "/plans/plan/report-jobs", reversed_range)
+    assert refused.status_code == 422 and "date_to" in refused.json()["error"]["details"]
+    assert not ReportJob.objects.exists()
     assert Api(person("louise")).get("/report-jobs/999").status_code == 404
 
 

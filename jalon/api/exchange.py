@@ -245,6 +245,25 @@ class ReportQuery(Schema):
     date_to: datetime.date | None = Field(None, alias="to", description="The plan's end by default.")
 
 
+def _report_asked(
+    plan: Plan,
+    fmt: str,
+    language: str | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+) -> dict[str, Any]:
+    """Check what is asked with the report page's form, the plan's period and language
+    standing for what is left out."""
+    start, end = default_range(plan)
+    fields = {
+        "date_from": date_from or start,
+        "date_to": date_to or end,
+        "language": language or plan.language or "fr",
+        "format": fmt,
+    }
+    return checked(ReportForm(fields)).cleaned_data  # type: ignore[no-any-return]
+
+
 @router.get(
     "/plans/{slug}/report",
     response=ERRORS,
@@ -259,16 +278,7 @@ class ReportQuery(Schema):
 def report(request: HttpRequest, slug: str, asked: Query[ReportQuery]) -> HttpResponse:
     reader(request)
     plan = _plan(slug)
-    start, end = default_range(plan)
-    form = ReportForm(
-        {
-            "date_from": asked.date_from or start,
-            "date_to": asked.date_to or end,
-            "language": asked.lang or plan.language or "fr",
-            "format": asked.format,
-        }
-    )
-    data = checked(form).cleaned_data
+    data = _report_asked(plan, asked.format, asked.lang, asked.date_from, asked.date_to)
     try:
         built = build_report(
             plan, date_from=data["date_from"], date_to=data["date_to"], language=data["language"]
@@ -288,14 +298,15 @@ def report_job_ask(request: HttpRequest, slug: str, asked: schemas.ReportJobIn) 
     # Asking for a report reads the plan: a read-only token may, as any member on the page.
     user = reader(request)
     plan = _plan(slug)
-    start, end = default_range(plan)
+    # The page's form refuses a range that ends before it starts, before any job is made.
+    data = _report_asked(plan, asked.format, asked.lang, asked.date_from, asked.date_to)
     job = report_job_start(
         plan=plan,
         user=user,
-        format=asked.format,
-        language=asked.lang or plan.language or "fr",
-        date_from=asked.date_from or start,
-        date_to=asked.date_to or end,
+        format=data["format"],
+        language=data["language"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
     )
     return Reply(202, _job(job.pk))
 
