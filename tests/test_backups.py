@@ -3,6 +3,7 @@ database to another, SQLite or PostgreSQL, and nothing changed by a file that is
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import socket
@@ -19,7 +20,7 @@ from django.db import connection
 from django.utils import translation
 
 from jalon.accounts.services import demo_accounts_create
-from jalon.backups.services import DATA, BackupError, backup_restore, backup_write
+from jalon.backups.services import DATA, BackupError, ExactJSONEncoder, backup_restore, backup_write
 from jalon.plans.exporters import EXPORTERS
 from jalon.plans.models import Item, Plan
 from jalon.tracking import services as tracking
@@ -196,3 +197,11 @@ def test_the_commands_carry_a_server_to_another_database(media: Path, tmp_path: 
             [*jalon, "restore", str(backup)], env=env, cwd=REPO, capture_output=True, text=True
         )
         assert twice.returncode != 0 and "jalon_" not in twice.stderr and twice.stderr.strip()
+
+
+def test_a_backup_keeps_the_microseconds_of_every_time() -> None:
+    # Django's JSON cuts times to the millisecond: a time of 12:20:49.000456 came back as
+    # 12:20:49, and a restored server differed from the backed-up one.
+    moment = datetime.datetime(2026, 11, 29, 12, 20, 49, 456, tzinfo=datetime.UTC)
+    written = json.loads(json.dumps({"at": moment}, cls=ExactJSONEncoder))
+    assert written == {"at": "2026-11-29T12:20:49.000456Z"}

@@ -6,20 +6,24 @@ can do: a backup taken on SQLite restores on PostgreSQL and the other way round.
 
 from __future__ import annotations
 
+import datetime
 import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.timezone import is_aware
 from django.utils.translation import gettext as _
 
 FORMAT = "jalon-backup"
@@ -53,6 +57,17 @@ def _app_models(label: str) -> list[type[models.Model]]:
     return [model for model in config.get_models() if not model._meta.proxy]
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to the millisecond; a restore must give back the very
+    same rows, so times keep their microseconds."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime) or (isinstance(o, datetime.time) and not is_aware(o)):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def backup_write(*, path: Path, progress: Progress | None = None) -> dict[str, int]:
     """Write the whole server to `path` and return how many rows of each model it holds."""
     counts: dict[str, int] = {}
@@ -60,7 +75,7 @@ def backup_write(*, path: Path, progress: Progress | None = None) -> dict[str, i
         with archive.open(DATA, "w") as data, transaction.atomic():
             # One transaction: the rows of every table come from the same moment.
             stream = _TextToBytes(data)
-            serializers.serialize("json", _rows(counts, progress), stream=stream)
+            serializers.serialize("json", _rows(counts, progress), stream=stream, cls=ExactJSONEncoder)
         for name in _media_files():
             archive.write(Path(settings.MEDIA_ROOT) / name, MEDIA + name)
         archive.writestr(MANIFEST, json.dumps(_manifest(counts), indent=2, ensure_ascii=False))
