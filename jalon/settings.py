@@ -32,10 +32,13 @@ INSTALLED_APPS = [
     "jalon.tracking",
     "jalon.directory",
     "jalon.results",
+    "jalon.overview",
+    "jalon.exchange",
     "jalon.reports",
     "jalon.portal",
     "jalon.backups",
     "jalon.api",
+    "jalon.demo",
     # Serves its OpenAPI viewer's scripts from our own static files, never from a CDN.
     "ninja",
 ]

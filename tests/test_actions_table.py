@@ -20,13 +20,13 @@ from openpyxl import Workbook, load_workbook
 
 from jalon.accounts.models import Role, User
 from jalon.directory.models import ItemLink, LinkStatus, Partner, Place, PlaceKind
+from jalon.exchange.table import export_csv, export_xlsx
+from jalon.exchange.table_import import table_preview
 from jalon.plans.importers import ImportFailure, Source
 from jalon.plans.models import Item, Plan
 from jalon.results.models import BudgetLine
 from jalon.tracking.models import PendingTableImport, Status, Tracking
 from jalon.tracking.services import action_update
-from jalon.tracking.table import export_csv, export_xlsx
-from jalon.tracking.table_import import table_preview
 from tests.factories import item, make_plan, wide_tree
 
 pytestmark = pytest.mark.django_db

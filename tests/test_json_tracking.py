@@ -15,8 +15,8 @@ from django.utils import translation
 
 from jalon.accounts.models import Role, User
 from jalon.directory.services import links_import
-from jalon.plans.exporters import json_format
-from jalon.plans.importers import ImportFailure, Source, parse_source
+from jalon.exchange import formats
+from jalon.plans.importers import ImportFailure, Source
 from jalon.plans.models import PendingImport, Plan
 from jalon.plans.services import plan_import
 from jalon.results.demo import results_create
@@ -42,7 +42,7 @@ def people() -> list[User]:
 
 def demo_plan() -> Plan:
     source = Source.from_path(SEED)
-    plan = plan_import(parsed=parse_source(source), source_name=source.name, checksum=source.checksum)
+    plan = plan_import(parsed=formats.parse(source), source_name=source.name, checksum=source.checksum)
     demo_tracking_create(plan)
     results_create(plan)
     return plan
@@ -50,7 +50,7 @@ def demo_plan() -> Plan:
 
 def import_json(data: bytes) -> tuple[Plan, list[str]]:
     """Import a JSON document the way the web and the command do, in one transaction."""
-    parsed = parse_source(Source(name="plan.json", data=data))
+    parsed = formats.parse(Source(name="plan.json", data=data))
     with transaction.atomic():
         plan = plan_import(parsed=parsed, source_name="plan.json")
         links_import(plan=plan, parsed=parsed)
@@ -66,7 +66,7 @@ def without_source(data: bytes) -> dict[str, Any]:
 
 def test_the_demo_plan_survives_a_round_trip_through_json(people: list[User]) -> None:
     plan = demo_plan()
-    first = json_format.export(plan)
+    first = formats.export(plan, "json")
     counts = (Tracking.objects.count(), Update.objects.count(), IndicatorValue.objects.count())
     assert all(counts)
     assert b'"tracking"' in first and b'"updates"' in first and b'"indicators"' in first
@@ -75,7 +75,7 @@ def test_the_demo_plan_survives_a_round_trip_through_json(people: list[User]) ->
     again, left_out = import_json(first)
     assert left_out == []
     assert (Tracking.objects.count(), Update.objects.count(), IndicatorValue.objects.count()) == counts
-    assert without_source(json_format.export(again)) == without_source(first)
+    assert without_source(formats.export(again, "json")) == without_source(first)
 
 
 def test_the_export_holds_tracking_journal_and_budget_of_an_item(people: list[User]) -> None:
@@ -89,7 +89,7 @@ def test_the_export_holds_tracking_journal_and_budget_of_an_item(people: list[Us
     )
     UpdateLink.objects.create(update=update, url="https://example.org/cr", label="CR")
     BudgetLine.objects.create(item=action, year=2024, planned="1500.50")
-    document = json_format.plan_document(plan)
+    document = formats.document(plan)
     exported = document["items"][0]["children"][0]["children"][1]
     assert exported["tracking"]["leads"] == ["benoit"] and exported["tracking"]["status"] == "delayed"
     assert exported["milestones"] == [{"title": "Atelier", "due_date": None, "done_on": None}]
@@ -101,7 +101,7 @@ def test_the_export_holds_tracking_journal_and_budget_of_an_item(people: list[Us
 
 def test_unknown_usernames_are_left_out_and_reported(people: list[User]) -> None:
     plan = demo_plan()
-    data = json_format.export(plan)
+    data = formats.export(plan, "json")
     plan.delete()
     User.objects.filter(username="benoit").update(username="benoit-parti")
     again, left_out = import_json(data)
@@ -115,7 +115,7 @@ def test_unknown_usernames_are_left_out_and_reported(people: list[User]) -> None
 @translation.override("en")
 def test_a_value_recorded_by_an_unknown_person_is_left_out(people: list[User]) -> None:
     plan = demo_plan()
-    data = json_format.export(plan)
+    data = formats.export(plan, "json")
     count = IndicatorValue.objects.filter(indicator__result__item__plan=plan).count()
     assert count
     plan.delete()
@@ -135,11 +135,11 @@ def test_a_value_recorded_by_an_unknown_person_is_left_out(people: list[User]) -
     ],
 )
 def test_a_bad_tracking_section_is_refused_with_its_place(section: str, value: Any, message: str) -> None:
-    document = json_format.plan_document(make_plan())
+    document = formats.document(make_plan())
     document["items"][0][section] = value
     data = json.dumps(document).encode()
     with translation.override("en"), pytest.raises(ImportFailure) as failure:
-        parse_source(Source(name="plan.json", data=data))
+        formats.parse(Source(name="plan.json", data=data))
     assert message in str(failure.value)
 
 
@@ -148,7 +148,7 @@ def test_the_export_takes_a_constant_number_of_queries(
 ) -> None:
     plan = demo_plan()
     with django_assert_max_num_queries(25):
-        json_format.export(plan)
+        formats.export(plan, "json")
 
 
 def all_keys(value: Any) -> set[str]:
@@ -162,7 +162,7 @@ def all_keys(value: Any) -> set[str]:
 def test_the_demo_export_follows_the_schema_and_the_documentation(people: list[User]) -> None:
     from tests.test_json_format import DOCS, SCHEMA, schema_errors
 
-    document = json.loads(json_format.export(demo_plan()))
+    document = json.loads(formats.export(demo_plan(), "json"))
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert list(schema_errors(document, schema, schema)) == []
     text = DOCS.read_text(encoding="utf-8")
@@ -195,7 +195,7 @@ def exported_with_a_stranger(people: list[User]) -> bytes:
     tracking.leads.set([people[1]])
     stranger = User.objects.create_user("zoe", role=Role.LEAD)
     tracking.team.set([stranger])
-    data = json_format.export(plan)
+    data = formats.export(plan, "json")
     plan.delete()
     stranger.delete()
     return data
@@ -207,9 +207,9 @@ def test_the_web_import_stores_the_tracking_and_says_who_was_left_out(people: li
     client.force_login(people[0])
     upload = io.BytesIO(data)
     upload.name = "petit.json"
-    assert client.post(reverse("plans:import"), {"file": upload}).status_code == 302
+    assert client.post(reverse("exchange:import"), {"file": upload}).status_code == 302
     pending = PendingImport.objects.get()
-    response = client.post(reverse("plans:import_confirm", args=[pending.pk]), follow=True)
+    response = client.post(reverse("exchange:import_confirm", args=[pending.pk]), follow=True)
     tracking = Tracking.objects.get()
     assert (tracking.status, tracking.progress) == (Status.ONGOING, 40)
     assert list(tracking.leads.values_list("username", flat=True)) == ["benoit"]

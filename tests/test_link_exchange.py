@@ -19,8 +19,8 @@ from jalon.directory.demo import directory_create
 from jalon.directory.exchange import plan_links
 from jalon.directory.models import ItemLink, LinkStatus, Partner, Place, PlaceKind, Theme
 from jalon.directory.services import link_decide, links_decide_all, links_import, links_propose
-from jalon.plans.exporters import json_format as json_export
-from jalon.plans.importers import ImportFailure, Source, parse_source
+from jalon.exchange import formats
+from jalon.plans.importers import ImportFailure, Source
 from jalon.plans.models import PendingImport, Plan
 from jalon.plans.services import plan_import
 
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 def seed_with_links() -> Plan:
     directory_create()
     source = Source.from_path(SEED)
-    plan = plan_import(parsed=parse_source(source), source_name=source.name)
+    plan = plan_import(parsed=formats.parse(source), source_name=source.name)
     links_propose(plan=plan)
     # One proposal rejected: the export carries accepted links only.
     link_decide(
@@ -64,14 +64,14 @@ def lasting_name(link: ItemLink) -> str:
 
 
 def import_json(data: bytes) -> Plan:
-    parsed = parse_source(Source("plan.json", data))
+    parsed = formats.parse(Source("plan.json", data))
     plan = plan_import(parsed=parsed, source_name="plan.json")
     links_import(plan=plan, parsed=parsed)
     return plan
 
 
 def test_the_export_lists_each_items_partners_places_with_iso_codes_and_themes() -> None:
-    document = json.loads(json_export.export(seed_with_links()))
+    document = json.loads(formats.export(seed_with_links(), "json"))
     assert list(document)[list(document).index("items") - 1] == "directory"
     item_115 = document["items"][0]["children"][0]["children"][4]
     assert item_115["code"] == "1.1.5"
@@ -89,7 +89,7 @@ def test_the_export_lists_each_items_partners_places_with_iso_codes_and_themes()
 def test_a_plan_moves_whole_to_a_server_without_its_directory() -> None:
     plan = seed_with_links()
     before = described_links(plan)
-    data = json_export.export(plan)
+    data = formats.export(plan, "json")
     plan.delete()
     for model in (Partner, Place, Theme):
         model.objects.all().delete()
@@ -104,15 +104,15 @@ def test_a_plan_moves_whole_to_a_server_without_its_directory() -> None:
 def test_importing_matches_the_directory_already_there() -> None:
     plan = seed_with_links()
     counts = (Partner.objects.count(), Place.objects.count(), Theme.objects.count())
-    again = import_json(json_export.export(plan))
+    again = import_json(formats.export(plan, "json"))
     assert (Partner.objects.count(), Place.objects.count(), Theme.objects.count()) == counts
     assert described_links(again) == described_links(plan)
 
 
 def test_exporting_again_after_the_round_trip_gives_the_same_links() -> None:
     plan = seed_with_links()
-    first = json.loads(json_export.export(plan))
-    again = json.loads(json_export.export(import_json(json_export.export(plan))))
+    first = json.loads(formats.export(plan, "json"))
+    again = json.loads(formats.export(import_json(formats.export(plan, "json")), "json"))
 
     def without_refs(document: dict[str, Any]) -> str:
         text = json.dumps(document["items"], ensure_ascii=False)
@@ -126,7 +126,7 @@ def test_exporting_again_after_the_round_trip_gives_the_same_links() -> None:
 
 
 def test_a_plan_without_links_exports_no_directory() -> None:
-    document = json.loads(json_export.export(make_plan()))
+    document = json.loads(formats.export(make_plan(), "json"))
     assert "directory" not in document
     assert all("links" not in item for item in document["items"])
 
@@ -134,7 +134,7 @@ def test_a_plan_without_links_exports_no_directory() -> None:
 def test_the_import_command_brings_the_links(tmp_path: Path) -> None:
     plan = seed_with_links()
     path = tmp_path / "plan.json"
-    path.write_bytes(json_export.export(plan))
+    path.write_bytes(formats.export(plan, "json"))
     call_command("import", str(path), "--slug", "copie", "--again", stdout=StringIO())
     assert described_links(Plan.objects.get(slug="copie")) == described_links(plan)
 
@@ -144,7 +144,7 @@ def broken_document(kind: str, link: dict[str, Any]) -> bytes:
     plan = make_plan(items=[item("1", "Au Honduras")])
     honduras = Place.objects.create(kind=PlaceKind.COUNTRY, iso_code="HN", name_fr="Honduras")
     ItemLink.objects.create(item=plan.items.get(), place=honduras, status=LinkStatus.ACCEPTED)
-    document = json.loads(json_export.export(plan))
+    document = json.loads(formats.export(plan, "json"))
     document["items"][0]["links"] = {
         kind: [{key: value.replace("HONDURAS", f"place-{honduras.pk}") for key, value in link.items()}]
     }
@@ -154,24 +154,24 @@ def broken_document(kind: str, link: dict[str, Any]) -> bytes:
 @translation.override("en")
 def test_it_refuses_a_link_to_an_entry_the_directory_lacks() -> None:
     with pytest.raises(ImportFailure, match=r"items\[0\]\.links\.places\[0\].*“place-999” names no entry"):
-        parse_source(Source("plan.json", broken_document("places", {"ref": "place-999"})))
+        formats.parse(Source("plan.json", broken_document("places", {"ref": "place-999"})))
 
 
 @translation.override("en")
 def test_it_refuses_a_link_of_the_wrong_kind() -> None:
     with pytest.raises(ImportFailure, match="names no entry"):
-        parse_source(Source("plan.json", broken_document("partners", {"ref": "HONDURAS"})))
+        formats.parse(Source("plan.json", broken_document("partners", {"ref": "HONDURAS"})))
 
 
 def test_it_refuses_an_unknown_field_in_a_link() -> None:
     data = broken_document("places", {"ref": "HONDURAS", "colour": "red"})
     with pytest.raises(ImportFailure, match="colour"):
-        parse_source(Source("plan.json", data))
+        formats.parse(Source("plan.json", data))
 
 
 def test_the_export_with_links_matches_the_published_schema() -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    exported = json.loads(json_export.export(seed_with_links()))
+    exported = json.loads(formats.export(seed_with_links(), "json"))
     assert list(schema_errors(exported, schema, schema)) == []
     exported["items"][0]["children"][0]["links"] = {"places": [{"ref": "x", "colour": "red"}]}
     assert list(schema_errors(exported, schema, schema))
@@ -180,14 +180,14 @@ def test_the_export_with_links_matches_the_published_schema() -> None:
 def test_the_web_import_brings_the_links_with_the_plan() -> None:
     plan = seed_with_links()
     before = described_links(plan)
-    data = json_export.export(plan)
+    data = formats.export(plan, "json")
     plan.delete()
     coordinator = User.objects.create_user("coord", role=Role.COORDINATOR)
     client = Client()
     client.force_login(coordinator)
-    client.post(reverse("plans:import"), {"file": SimpleUploadedFile("plan.json", data), "slug": "copie"})
+    client.post(reverse("exchange:import"), {"file": SimpleUploadedFile("plan.json", data), "slug": "copie"})
     pending = PendingImport.objects.get()
-    client.post(reverse("plans:import_confirm", args=[pending.pk]))
+    client.post(reverse("exchange:import_confirm", args=[pending.pk]))
     again = Plan.objects.get(slug="copie")
     assert described_links(again) == before
     assert ItemLink.objects.of_plan(again).filter(decided_by=coordinator).count() == len(before)

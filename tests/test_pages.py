@@ -205,7 +205,7 @@ def test_the_plan_page_counts_anomalies_and_links_to_the_report(client: Client) 
 def test_the_plan_page_links_to_every_export(client: Client, plan: Plan) -> None:
     html = text_of(client, plan.get_absolute_url())
     for format in EXPORTERS:
-        assert f'href="{reverse("plans:export", args=[plan.slug, format])}" download' in html
+        assert f'href="{reverse("exchange:export", args=[plan.slug, format])}" download' in html
 
 
 # An item
@@ -397,7 +397,7 @@ def test_unknown_plans_and_items_are_not_found(client: Client, plan: Plan) -> No
         reverse("plans:anomalies", args=["nope"]),
         reverse("plans:item", args=[plan.slug, 999999]),
         reverse("plans:item", args=["nope", first.pk]),
-        reverse("plans:export", args=["nope", "json"]),
+        reverse("exchange:export", args=["nope", "json"]),
     ):
         assert client.get(url).status_code == 404, url
 
@@ -410,7 +410,7 @@ def test_an_item_of_another_plan_is_not_found(client: Client, plan: Plan) -> Non
 
 
 def test_an_unknown_export_format_is_not_found(client: Client, plan: Plan) -> None:
-    assert client.get(reverse("plans:export", args=[plan.slug, "pdf"])).status_code == 404
+    assert client.get(reverse("exchange:export", args=[plan.slug, "pdf"])).status_code == 404
     assert client.get(f"/plans/{plan.slug}/export.").status_code == 404
 
 
@@ -428,7 +428,7 @@ def test_each_export_is_an_attachment_with_its_content_type(client: Client, plan
         exporter.export(plan)
     except NotImplementedError:
         pytest.skip(f"the {format} exporter has not landed yet (it raises NotImplementedError)")
-    response = client.get(reverse("plans:export", args=[plan.slug, format]))
+    response = client.get(reverse("exchange:export", args=[plan.slug, format]))
     assert response.status_code == 200
     assert response["Content-Type"].split(";")[0] == exporter.CONTENT_TYPE.split(";")[0]
     assert response["Content-Disposition"] == f'attachment; filename="{plan.slug}.{exporter.EXTENSION}"'
@@ -439,7 +439,7 @@ def test_text_exports_say_they_are_utf8(client: Client, plan: Plan) -> None:
     text_formats = [name for name, module in EXPORTERS.items() if module.CONTENT_TYPE.startswith("text/")]
     for format in text_formats:
         try:
-            response = client.get(reverse("plans:export", args=[plan.slug, format]))
+            response = client.get(reverse("exchange:export", args=[plan.slug, format]))
         except NotImplementedError:
             continue
         assert response["Content-Type"].endswith("charset=utf-8")

@@ -44,25 +44,25 @@ def coordinator_client(coordinator: User) -> Client:
 
 
 def upload(client: Client, name: str, data: bytes, **fields: str) -> object:
-    return client.post(reverse("plans:import"), {"file": SimpleUploadedFile(name, data), **fields})
+    return client.post(reverse("exchange:import"), {"file": SimpleUploadedFile(name, data), **fields})
 
 
 def upload_seed(client: Client, **fields: str) -> PendingImport:
     response = upload(client, SEED.name, SEED.read_bytes(), **fields)
     pending = PendingImport.objects.get()
     assert response.status_code == 302  # type: ignore[attr-defined]
-    assert response["Location"] == reverse("plans:import_preview", args=[pending.pk])  # type: ignore[index]
+    assert response["Location"] == reverse("exchange:import_preview", args=[pending.pk])  # type: ignore[index]
     return pending
 
 
 def test_a_coordinator_sees_the_import_form(coordinator_client: Client) -> None:
-    page = coordinator_client.get(reverse("plans:import")).content.decode()
+    page = coordinator_client.get(reverse("exchange:import")).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert 'name="file"' in page and 'name="format"' in page and 'name="slug"' in page
 
 
 def test_the_home_page_links_to_the_import_for_coordinators_only(coordinator_client: Client) -> None:
-    link = f'href="{reverse("plans:import")}"'
+    link = f'href="{reverse("exchange:import")}"'
     assert link in coordinator_client.get(reverse("plans:home")).content.decode()
     member = client_for(person("membre", Role.MEMBER))
     assert link not in member.get(reverse("plans:home")).content.decode()
@@ -98,7 +98,7 @@ def test_confirming_creates_the_plan_and_forgets_the_upload(
     coordinator: User, coordinator_client: Client
 ) -> None:
     pending = upload_seed(coordinator_client, slug="alternatives")
-    response = coordinator_client.post(reverse("plans:import_confirm", args=[pending.pk]))
+    response = coordinator_client.post(reverse("exchange:import_confirm", args=[pending.pk]))
     plan = Plan.objects.get()
     assert response.status_code == 302
     assert response["Location"] == plan.get_absolute_url() == "/plans/alternatives/"
@@ -113,7 +113,7 @@ def test_confirming_proposes_the_countries_the_plan_names(coordinator_client: Cl
     from jalon.directory.models import ItemLink
 
     pending = upload_seed(coordinator_client)
-    response = coordinator_client.post(reverse("plans:import_confirm", args=[pending.pk]), follow=True)
+    response = coordinator_client.post(reverse("exchange:import_confirm", args=[pending.pk]), follow=True)
     proposed = ItemLink.objects.proposed().filter(place__iso_code__in=["HN", "HT", "SD"])
     assert {link.place.iso_code for link in proposed.select_related("place")} == {"HN", "HT", "SD"}
     assert "links to partners, places and themes are proposed" in response.content.decode()
@@ -121,7 +121,7 @@ def test_confirming_proposes_the_countries_the_plan_names(coordinator_client: Cl
 
 def test_cancelling_leaves_nothing_behind(coordinator_client: Client) -> None:
     pending = upload_seed(coordinator_client)
-    response = coordinator_client.post(reverse("plans:import_cancel", args=[pending.pk]))
+    response = coordinator_client.post(reverse("exchange:import_cancel", args=[pending.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("plans:home")
     assert not PendingImport.objects.exists() and not Plan.objects.exists() and not Item.objects.exists()
@@ -130,7 +130,7 @@ def test_cancelling_leaves_nothing_behind(coordinator_client: Client) -> None:
 
 def test_the_preview_warns_when_the_same_file_was_already_imported(coordinator_client: Client) -> None:
     first = upload_seed(coordinator_client)
-    coordinator_client.post(reverse("plans:import_confirm", args=[first.pk]))
+    coordinator_client.post(reverse("exchange:import_confirm", args=[first.pk]))
     again = upload_seed(coordinator_client)
     page = coordinator_client.get(again.get_absolute_url()).content.decode()
     assert "This very file was already imported" in page
@@ -180,7 +180,7 @@ def test_a_file_larger_than_the_limit_is_refused(coordinator_client: Client, set
 
 def test_a_slug_already_taken_is_refused(coordinator_client: Client) -> None:
     first = upload_seed(coordinator_client, slug="alternatives")
-    coordinator_client.post(reverse("plans:import_confirm", args=[first.pk]))
+    coordinator_client.post(reverse("exchange:import_confirm", args=[first.pk]))
     response = upload(coordinator_client, SEED.name, SEED.read_bytes(), slug="alternatives")
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert "already uses this identifier" in response.content.decode()  # type: ignore[attr-defined]
@@ -190,8 +190,8 @@ def test_another_coordinator_can_neither_see_nor_confirm_my_upload(coordinator_c
     pending = upload_seed(coordinator_client)
     other = client_for(person("autre", Role.COORDINATOR))
     assert other.get(pending.get_absolute_url()).status_code == 404
-    assert other.post(reverse("plans:import_confirm", args=[pending.pk])).status_code == 404
-    assert other.post(reverse("plans:import_cancel", args=[pending.pk])).status_code == 404
+    assert other.post(reverse("exchange:import_confirm", args=[pending.pk])).status_code == 404
+    assert other.post(reverse("exchange:import_cancel", args=[pending.pk])).status_code == 404
     assert PendingImport.objects.exists() and not Plan.objects.exists()
 
 
@@ -205,11 +205,11 @@ def test_an_administrator_may_look_at_anyones_upload(coordinator_client: Client)
 def test_members_and_leads_are_refused_every_import_page(coordinator_client: Client, role: str) -> None:
     pending = upload_seed(coordinator_client)
     client = client_for(person("quelquun", role))
-    assert client.get(reverse("plans:import")).status_code == 403
+    assert client.get(reverse("exchange:import")).status_code == 403
     assert upload(client, SEED.name, SEED.read_bytes()).status_code == 403  # type: ignore[attr-defined]
     assert client.get(pending.get_absolute_url()).status_code == 403
-    assert client.post(reverse("plans:import_confirm", args=[pending.pk])).status_code == 403
-    assert client.post(reverse("plans:import_cancel", args=[pending.pk])).status_code == 403
+    assert client.post(reverse("exchange:import_confirm", args=[pending.pk])).status_code == 403
+    assert client.post(reverse("exchange:import_cancel", args=[pending.pk])).status_code == 403
     assert PendingImport.objects.count() == 1 and not Plan.objects.exists()
 
 
@@ -217,9 +217,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(coordinator_client: Client) -> 
     pending = upload_seed(coordinator_client)
     visitor = client_for(None)
     for response in (
-        visitor.get(reverse("plans:import")),
+        visitor.get(reverse("exchange:import")),
         visitor.get(pending.get_absolute_url()),
-        visitor.post(reverse("plans:import_confirm", args=[pending.pk])),
+        visitor.post(reverse("exchange:import_confirm", args=[pending.pk])),
     ):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -233,8 +233,8 @@ def test_an_upload_older_than_a_day_shows_as_expired_and_cannot_be_confirmed(
     PendingImport.objects.filter(pk=pending.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
     page = coordinator_client.get(pending.get_absolute_url()).content.decode()
     assert "can no longer be imported" in page
-    assert reverse("plans:import_confirm", args=[pending.pk]) not in page
-    coordinator_client.post(reverse("plans:import_confirm", args=[pending.pk]))
+    assert reverse("exchange:import_confirm", args=[pending.pk]) not in page
+    coordinator_client.post(reverse("exchange:import_confirm", args=[pending.pk]))
     assert not Plan.objects.exists()
 
 
@@ -263,6 +263,6 @@ def test_the_preview_reads_a_fixed_number_of_queries(
 
 def test_the_import_pages_have_one_h1(coordinator_client: Client) -> None:
     pending = upload_seed(coordinator_client)
-    for address in (reverse("plans:import"), pending.get_absolute_url()):
+    for address in (reverse("exchange:import"), pending.get_absolute_url()):
         html = coordinator_client.get(address).content.decode()
         assert len(re.findall(r"<h1[\s>]", html)) == 1, address

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from jalon.accounts.models import Role, User
 from jalon.directory import worldmap
-from jalon.directory.map_views import country_counts
+from jalon.directory.maps import country_counts
 from jalon.directory.models import ItemLink, LinkStatus, Place, PlaceKind
 from jalon.directory.worldmap import legend, shade, world_map_svg
 from jalon.plans.models import Item, Plan

@@ -1,10 +1,11 @@
-"""Who may do what: the one place the web views and the API ask."""
+"""Who may do what by their role: the one place the web views and the API ask.
+
+What depends on an action (who leads it, who is on its team) is asked of
+`jalon.tracking.permissions`, which knows actions."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-
-from jalon.plans.models import Item, Plan
 
 from .models import Role, User
 
@@ -16,32 +17,9 @@ def can_read_internal(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def can_edit_plan(user: AnyUser, plan: Plan | None = None) -> bool:
+def can_edit_plan(user: AnyUser) -> bool:
     """Coordinators and administrators edit the whole plan: items, import, every action."""
     return isinstance(user, User) and user.edits_everything
-
-
-def can_edit_action(user: AnyUser, item: Item) -> bool:
-    """An action lead edits the actions they lead (or that sit under an item they lead)."""
-    if can_edit_plan(user, item.plan):
-        return True
-    if not isinstance(user, User) or not user.is_active or user.role != Role.LEAD:
-        return False
-    from jalon.tracking.models import Tracking
-
-    return Tracking.objects.filter(
-        item__plan_id=item.plan_id, item__path__in=item.ancestor_paths(), leads=user
-    ).exists()
-
-
-def can_post_update(user: AnyUser, item: Item) -> bool:
-    """Leads and team members write in an action's journal; coordinators everywhere."""
-    if can_edit_action(user, item):
-        return True
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    tracking = item.tracking_or_none
-    return tracking is not None and tracking.pk is not None and tracking.team.filter(pk=user.pk).exists()
 
 
 def can_edit_directory(user: AnyUser) -> bool:

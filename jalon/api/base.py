@@ -5,9 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
@@ -15,7 +16,7 @@ from ninja.security import HttpBearer
 
 from jalon.accounts.models import User
 from jalon.accounts.permissions import can_read_internal
-from jalon.plans.models import Item
+from jalon.plans.models import Item, Plan
 from jalon.tracking.models import Tracking
 from jalon.tracking.rollups import Rollup
 
@@ -99,6 +100,10 @@ def writer(request: HttpRequest, allowed: bool) -> User:
     return user
 
 
+def plan_of(slug: str) -> Plan:
+    return get_object_or_404(Plan, slug=slug)
+
+
 def item_of(pk: int) -> Item:
     return get_object_or_404(items_of_any_plan(), pk=pk)
 
@@ -122,3 +127,19 @@ def checked(form: Any) -> Any:
     if not form.is_valid():
         raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
     return form
+
+
+def form_data(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields as a page's form posts them: lists typed one per line, and no key
+    at all for an unticked box or an empty choice (a zero is a value, so not by truth)."""
+    return {
+        key: "\n".join(value) if isinstance(value, list) else value
+        for key, value in fields.items()
+        if value is not None and value is not False
+    }
+
+
+def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    """Return a file to download, named as the page names it."""
+    headers = {"Content-Disposition": content_disposition_header(True, filename)}
+    return HttpResponse(content, content_type=content_type, headers=headers)

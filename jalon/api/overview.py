@@ -1,42 +1,31 @@
-"""The overview pages in the API: a plan's dashboard, timeline, filtered actions and map,
-and the actions of the token's owner. Members and above read them, as on the web, and
-every figure comes from the same reads as the pages (tracking/overview.py,
-directory/map_views.py), with a fixed number of queries whatever the plan's size."""
+"""A plan's dashboard, timeline and filtered actions, my actions, and the search."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from jalon.accounts.models import User
-from jalon.directory.map_views import country_counts, map_rows, plan_map_svg
-from jalon.directory.models import ItemLink, Place
+from jalon.overview.forms import ActionFilterForm
+from jalon.overview.timeline import Entry, plan_timeline
 from jalon.plans.models import Item, Plan
-from jalon.tracking import overview
+from jalon.tracking import reads
 from jalon.tracking.models import Tracking, Update
-from jalon.tracking.overview_views import ActionFilterForm
 from jalon.tracking.rollups import Rollup, plan_rollups
 
-from . import overview_schemas as out
-from . import schemas
-from .base import ERRORS, Pages, checked, progress_out, reader
+from .base import ERRORS, Pages, checked, items_of_any_plan, plan_of, progress_out, reader
+from .overview_schemas import Dashboard, MyAction, Timeline
+from .plans_schemas import UNTRACKED, ItemOut
 
 router = Router(tags=["overview"])
 
+
 # The dashboard lists the first 50 of each kind of action, as the page does.
 LISTED = 50
-
-
-def _plan(slug: str) -> Plan:
-    return get_object_or_404(Plan, slug=slug)
-
-
-# Dashboard
 
 
 def _action_row(item: Item) -> dict[str, Any]:
@@ -46,7 +35,7 @@ def _action_row(item: Item) -> dict[str, Any]:
         "plan": item.plan.slug,
         "code": item.code,
         "title": item.title,
-        "status": tracking.status if tracking else schemas.UNTRACKED["status"],
+        "status": tracking.status if tracking else UNTRACKED["status"],
         "progress": tracking.progress if tracking else 0,
         "due_date": tracking.due_date if tracking else None,
         "leads": [lead.username for lead in tracking.leads.all()] if tracking else [],
@@ -81,28 +70,25 @@ def _axes(plan: Plan, by_path: dict[str, Rollup]) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/plans/{slug}/dashboard", response={200: out.Dashboard, **ERRORS})
+@router.get("/plans/{slug}/dashboard", response={200: Dashboard, **ERRORS})
 def dashboard(request: HttpRequest, slug: str) -> dict[str, Any]:
     reader(request)
-    plan = _plan(slug)
+    plan = plan_of(slug)
     total, by_path = plan_rollups(plan)
-    actions = overview.actions(plan)
+    actions = reads.actions(plan)
     return {
         "plan": plan.slug,
         "title": plan.title,
         "progress": progress_out(total),
         "axes": _axes(plan, by_path),
-        "late": _action_list(overview.late(actions).order_by("tracking__due_date", "path")),
-        "without_lead": _action_list(overview.without_lead(actions)),
-        "stale": _action_list(overview.stale(actions)),
-        "recent_updates": [_recent_update(update) for update in overview.recent_updates(plan)],
+        "late": _action_list(reads.late(actions).order_by("tracking__due_date", "path")),
+        "without_lead": _action_list(reads.without_lead(actions)),
+        "stale": _action_list(reads.stale(actions)),
+        "recent_updates": [_recent_update(update) for update in reads.recent_updates(plan)],
     }
 
 
-# Timeline
-
-
-def _entry(entry: overview.Entry) -> dict[str, Any]:
+def _entry(entry: Entry) -> dict[str, Any]:
     milestone = entry.milestone
     return {
         "date": entry.date,
@@ -115,11 +101,11 @@ def _entry(entry: overview.Entry) -> dict[str, Any]:
     }
 
 
-@router.get("/plans/{slug}/timeline", response={200: out.Timeline, **ERRORS})
+@router.get("/plans/{slug}/timeline", response={200: Timeline, **ERRORS})
 def timeline(request: HttpRequest, slug: str) -> dict[str, Any]:
     reader(request)
-    plan = _plan(slug)
-    quarters, undated = overview.timeline(plan)
+    plan = plan_of(slug)
+    quarters, undated = plan_timeline(plan)
     return {
         "plan": plan.slug,
         "quarters": [
@@ -133,9 +119,6 @@ def timeline(request: HttpRequest, slug: str) -> dict[str, Any]:
         ],
         "undated": [_entry(entry) for entry in undated],
     }
-
-
-# The actions list, with the page's filters
 
 
 class ActionFilters(Schema):
@@ -159,17 +142,14 @@ def _lead_key(username: str) -> int:
     return found
 
 
-@router.get("/plans/{slug}/actions", response={200: list[schemas.ItemOut], **ERRORS})
+@router.get("/plans/{slug}/actions", response={200: list[ItemOut], **ERRORS})
 @paginate(Pages, page_size=100)
 def actions(request: HttpRequest, slug: str, filters: Query[ActionFilters]) -> QuerySet[Item]:
     reader(request)
-    plan = _plan(slug)
+    plan = plan_of(slug)
     form = ActionFilterForm(_form_data(filters), plan=plan)
     checked(form)
-    return form.filter(overview.actions(plan).prefetch_related("tracking__team", "children"))
-
-
-# My actions
+    return form.filter(reads.actions(plan).prefetch_related("tracking__team", "children"))
 
 
 def _my_action(tracking: Tracking) -> dict[str, Any]:
@@ -187,56 +167,18 @@ def _my_action(tracking: Tracking) -> dict[str, Any]:
     }
 
 
-@router.get("/me/actions", response={200: list[out.MyAction], **ERRORS})
+@router.get("/me/actions", response={200: list[MyAction], **ERRORS})
 def my_actions(request: HttpRequest) -> list[dict[str, Any]]:
     user = reader(request)
-    return [_my_action(tracking) for tracking in overview.actions_of_user(user)]
+    return [_my_action(tracking) for tracking in reads.actions_of_user(user)]
 
 
-# The map
-
-
-def _places(plan: Plan) -> list[dict[str, Any]]:
-    counts = dict(
-        ItemLink.objects.accepted()
-        .of_plan(plan)
-        .filter(place__isnull=False)
-        .values_list("place")
-        .annotate(count=Count("item", distinct=True))
-        .order_by()
-    )
-    places = Place.objects.in_bulk(list(counts))
-    rows = [
-        {"id": pk, "kind": place.kind, "name": place.name(), "iso_code": place.iso_code, "count": counts[pk]}
-        for pk, place in places.items()
-    ]
-    return sorted(rows, key=lambda row: (-row["count"], row["name"], row["id"]))
-
-
-@router.get("/plans/{slug}/map", response={200: out.PlanMap, **ERRORS})
-def plan_map(request: HttpRequest, slug: str) -> dict[str, Any]:
+@router.get(
+    "/search", response={200: list[ItemOut], **ERRORS}, tags=["items"], operation_id="jalon_api_plans_search"
+)
+@paginate(Pages, page_size=50)
+def search(request: HttpRequest, q: str) -> QuerySet[Item]:
     reader(request)
-    plan = _plan(slug)
-    rows = map_rows(country_counts(plan))
-    return {
-        "plan": plan.slug,
-        "countries": [{"code": row.code, "name": row.name, "count": row.count} for row in rows],
-        "places": _places(plan),
-    }
-
-
-SVG = {
-    "description": "The world map of the page, as SVG.",
-    "content": {"image/svg+xml": {"schema": {"type": "string", "format": "binary"}}},
-}
-
-
-@router.get("/plans/{slug}/map.svg", response={200: None, **ERRORS}, openapi_extra={"responses": {200: SVG}})
-def plan_map_image(request: HttpRequest, slug: str) -> HttpResponse:
-    reader(request)
-    plan = _plan(slug)
-    counts = country_counts(plan)
-    svg = plan_map_svg(counts, map_rows(counts))
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-map.svg"'
-    return response
+    if not q.strip():
+        return Item.objects.none()
+    return items_of_any_plan().search(q).order_by("plan__title", "plan_id", "path")  # type: ignore[attr-defined,no-any-return]

@@ -1,10 +1,8 @@
-"""The shapes of the overview pages in the API: dashboard, timeline, my actions, the map,
-and the people page. Rows are built by the operations from the same reads as the pages."""
+"""The shapes of the overview in the API: dashboard, timeline, actions lists, my actions."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from ninja import Field, Schema
 
@@ -91,51 +89,3 @@ class MyAction(Schema):
     progress: int
     due_date: datetime.date | None
     late: bool
-
-
-class MapCountry(Schema):
-    code: str = Field(description="ISO 3166-1 alpha-2.")
-    name: str
-    count: int = Field(description="Distinct items linked to the country or to a place inside it.")
-
-
-class MapPlace(Schema):
-    id: int
-    kind: str
-    name: str
-    iso_code: str
-    count: int = Field(description="Distinct items with an accepted link to this very place.")
-
-
-class PlanMap(Schema):
-    plan: str
-    countries: list[MapCountry] = Field(description="The table beside the map, the most actions first.")
-    places: list[MapPlace]
-
-
-class PersonOut(Schema):
-    id: int
-    username: str
-    full_name: str
-    email: str
-    role: str
-
-    @staticmethod
-    def resolve_full_name(person: Any) -> str:
-        return str(person.get_full_name())
-
-
-class Invitation(Schema):
-    email: str
-    first_name: str = ""
-    last_name: str = ""
-    role: str = Field(
-        "member", description="admin, coordinator, lead or member; only administrators invite administrators."
-    )
-    language: str = Field(
-        "fr", description="The language of the invitation e-mail and of the interface: fr or en."
-    )
-
-
-class RoleChange(Schema):
-    role: str = Field(description="admin, coordinator, lead or member.")

@@ -1,8 +1,8 @@
-"""Plans, items, tracking, the journal and milestones: what the plan pages read and write."""
+"""Plans and their items: the tree, its editing, publication and the import report."""
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -10,49 +10,28 @@ from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
-from jalon.accounts.forms import ProfileForm
-from jalon.accounts.models import User
-from jalon.accounts.permissions import can_edit_action, can_edit_plan, can_post_update
+from jalon.accounts.permissions import can_edit_plan
 from jalon.plans import services as plan_services
-from jalon.plans.models import Item, Plan
-from jalon.tracking import overview
-from jalon.tracking import services as tracking_services
-from jalon.tracking.models import Attachment, Milestone, Status, Update
+from jalon.plans.forms import ItemForm, ItemMoveForm
+from jalon.plans.models import Anomaly, Item, Plan
+from jalon.tracking import reads
+from jalon.tracking.models import Status
 from jalon.tracking.rollups import Rollup, plan_rollups
 
-from . import schemas
 from .base import ERRORS, ApiError, Pages, checked, item_of, items_of_any_plan, progress_out, reader, writer
+from .plans_schemas import (
+    AnomalyOut,
+    ItemChange,
+    ItemIn,
+    ItemMove,
+    ItemOut,
+    PlanDetail,
+    PlanOut,
+    Publication,
+    PublicationOut,
+)
 
 router = Router()
-
-
-# Who I am
-
-
-@router.get("/me", response={200: schemas.Me, **ERRORS}, tags=["people"])
-def me(request: HttpRequest) -> dict[str, Any]:
-    return _me(reader(request), request)
-
-
-@router.patch("/me", response={200: schemas.Me, **ERRORS}, tags=["people"])
-def me_change(request: HttpRequest, change: schemas.MeChange) -> dict[str, Any]:
-    # Everyone may change their own profile, as on the profile page; the form checks it.
-    user = writer(request, True)
-    current = {name: getattr(user, name) for name in ("first_name", "last_name", "email", "language")}
-    form = ProfileForm(current | change.dict(exclude_unset=True, exclude_none=True), instance=user)
-    checked(form)
-    return _me(form.save(), request)
-
-
-def _me(user: User, request: HttpRequest) -> dict[str, Any]:
-    fields = ("username", "first_name", "last_name", "email", "role", "language")
-    return {name: getattr(user, name) for name in fields} | {
-        "full_name": user.get_full_name(),
-        "scope": request.token.scope,  # type: ignore[attr-defined]
-    }
-
-
-# Plans
 
 
 def _plan_out(plan: Plan) -> dict[str, Any]:
@@ -63,7 +42,7 @@ def _plan_out(plan: Plan) -> dict[str, Any]:
     return {name: getattr(plan, name) for name in fields} | {"item_count": plan.item_count}  # type: ignore[attr-defined]
 
 
-@router.get("/plans", response={200: list[schemas.PlanOut], **ERRORS}, tags=["plans"])
+@router.get("/plans", response={200: list[PlanOut], **ERRORS}, tags=["plans"])
 @paginate(Pages, page_size=50)
 def plans(request: HttpRequest) -> QuerySet[Plan]:
     reader(request)
@@ -74,7 +53,7 @@ def _plan(slug: str) -> Plan:
     return get_object_or_404(Plan.objects.with_item_count(), slug=slug)
 
 
-@router.get("/plans/{slug}", response={200: schemas.PlanDetail, **ERRORS}, tags=["plans"])
+@router.get("/plans/{slug}", response={200: PlanDetail, **ERRORS}, tags=["plans"])
 def plan_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     reader(request)
     plan = _plan(slug)
@@ -89,9 +68,6 @@ def plan_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         for axis in plan.items.roots().in_document_order()
     ]
     return _plan_out(plan) | {"preamble": plan.preamble, "progress": progress_out(total), "axes": axes}
-
-
-# Items
 
 
 class ItemFilters(Schema):
@@ -115,145 +91,149 @@ def _filtered(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
     if filters.actions_only:
         items = items.leaves()  # type: ignore[attr-defined]
     if filters.status:
-        items = overview.with_status(items, filters.status)
+        items = reads.with_status(items, filters.status)
     if filters.lead:
         items = items.filter(tracking__leads__username=filters.lead)
     if filters.late:
-        items = overview.late(items)
+        items = reads.late(items)
     return items
 
 
-def _item_out(item: Item) -> dict[str, Any]:
-    return schemas.ItemOut.from_orm(item).dict()
+def item_out(item: Item) -> dict[str, Any]:
+    return ItemOut.from_orm(item).dict()
 
 
-@router.get("/plans/{slug}/items", response={200: list[schemas.ItemOut], **ERRORS}, tags=["items"])
+@router.get("/plans/{slug}/items", response={200: list[ItemOut], **ERRORS}, tags=["items"])
 @paginate(Pages, page_size=100)
 def plan_items(request: HttpRequest, slug: str, filters: Query[ItemFilters]) -> QuerySet[Item]:
     reader(request)
     return _filtered(_items(_plan(slug)), filters)
 
 
-@router.get("/items/{pk}", response={200: schemas.ItemOut, **ERRORS}, tags=["items"])
+@router.post(
+    "/plans/{slug}/items",
+    response={201: ItemOut, **ERRORS},
+    tags=["items"],
+    operation_id="jalon_api_editing_item_add",
+)
+def item_add(request: HttpRequest, slug: str, data: ItemIn) -> Any:
+    plan = get_object_or_404(Plan, slug=slug)
+    user = writer(request, can_edit_plan(request.user))
+    parent = _parent_in(plan, data.parent)
+    form = checked(ItemForm(data.dict(include={"code", "title", "title_en", "body"})))
+    item = plan_services.item_add(plan=plan, user=user, parent=parent, position=data.position, **form.texts())
+    return Reply(201, item_of(item.pk))
+
+
+def _parent_in(plan: Plan, pk: int | None) -> Item | None:
+    if pk is None:
+        return None
+    parent = Item.objects.filter(plan=plan, pk=pk).first()
+    if parent is None:
+        raise ApiError(422, "invalid", _("This plan has no item %(id)s.") % {"id": pk}, {"parent": pk})
+    return parent
+
+
+@router.get("/items/{pk}", response={200: ItemOut, **ERRORS}, tags=["items"])
 def item_detail(request: HttpRequest, pk: int) -> Item:
     reader(request)
     return item_of(pk)
 
 
-@router.patch("/items/{pk}", response={200: schemas.ItemOut, **ERRORS}, tags=["items"])
-def item_change(request: HttpRequest, pk: int, change: schemas.ItemChange) -> Item:
+@router.patch("/items/{pk}", response={200: ItemOut, **ERRORS}, tags=["items"])
+def item_change(request: HttpRequest, pk: int, change: ItemChange) -> Item:
     item = item_of(pk)
-    user = writer(request, can_edit_plan(request.user, item.plan))  # type: ignore[arg-type]
+    user = writer(request, can_edit_plan(request.user))  # type: ignore[arg-type]
     changes = change.dict(exclude_unset=True, exclude={"version"})
     try:
         plan_services.item_edit(item=item, user=user, expected_version=change.version, changes=changes)
     except plan_services.ItemEditConflict as conflict:
-        raise ApiError(409, "conflict", str(conflict), _item_out(item_of(pk))) from conflict
+        raise ApiError(409, "conflict", str(conflict), item_out(item_of(pk))) from conflict
     return item_of(pk)
 
 
-@router.patch("/items/{pk}/tracking", response={200: schemas.ItemOut, **ERRORS}, tags=["tracking"])
-def tracking_change(request: HttpRequest, pk: int, change: schemas.TrackingChange) -> Item:
+@router.delete(
+    "/items/{pk}",
+    response={204: None, **ERRORS},
+    tags=["items"],
+    operation_id="jalon_api_editing_item_delete",
+)
+def item_delete(request: HttpRequest, pk: int, confirm: bool = False) -> Any:
     item = item_of(pk)
-    user = writer(request, can_edit_action(request.user, item))
-    if item.children.all():
-        raise ApiError(422, "not_an_action", _("Only actions (items without children) are tracked."))
-    fields = change.dict(exclude_unset=True, exclude={"version", "leads", "team"})
+    user = writer(request, can_edit_plan(request.user))
+    below = Item.objects.subtree(item).count() - 1  # type: ignore[attr-defined]
+    if below and not confirm:
+        # The page asks before deleting what lies below; a program confirms with ?confirm=true.
+        message = _("%(count)s items lie below this one; send confirm=true to delete them too.")
+        raise ApiError(409, "confirmation_needed", message % {"count": below}, {"below": below})
+    plan_services.item_delete(item=item, user=user)
+    return Reply(204, None)
+
+
+@router.post(
+    "/items/{pk}/move",
+    response={200: ItemOut, **ERRORS},
+    tags=["items"],
+    operation_id="jalon_api_editing_item_move",
+)
+def item_move(request: HttpRequest, pk: int, data: ItemMove) -> Item:
+    item = item_of(pk)
+    user = writer(request, can_edit_plan(request.user))
+    # The page's form counts positions from 1; the API from 0, as items read.
+    fields = {"parent": data.parent or "", "position": data.position + 1}
+    form = checked(ItemMoveForm(fields, item=item))
     try:
-        tracking_services.action_update(
-            item=item,
-            user=user,
-            expected_version=change.version,
-            changes=fields,
-            leads=_people(change.leads),
-            team=_people(change.team),
+        plan_services.item_move(
+            item=item, user=user, parent=form.cleaned_data["parent"], position=data.position
         )
-    except tracking_services.EditConflict as conflict:
-        raise ApiError(409, "conflict", str(conflict), _item_out(item_of(pk))) from conflict
+    except ValueError as error:
+        raise ApiError(422, "invalid", str(error), {"parent": data.parent}) from error
     return item_of(pk)
 
 
-def _people(usernames: list[str] | None) -> list[User] | None:
-    if usernames is None:
-        return None
-    people = list(User.objects.filter(username__in=usernames, is_active=True))
-    unknown = sorted(set(usernames) - {person.username for person in people})
-    if unknown:
-        raise ApiError(
-            422, "unknown_people", _("Nobody is called %(names)s.") % {"names": ", ".join(unknown)}
-        )
-    return people
-
-
-# Journal
-
-
-@router.get("/items/{pk}/updates", response={200: list[schemas.UpdateOut], **ERRORS}, tags=["journal"])
-@paginate(Pages, page_size=50)
-def updates(request: HttpRequest, pk: int) -> QuerySet[Update]:
+@router.get(
+    "/plans/{slug}/publication",
+    response={200: PublicationOut, **ERRORS},
+    tags=["plans"],
+    operation_id="jalon_api_editing_publication",
+)
+def publication(request: HttpRequest, slug: str) -> Plan:
     reader(request)
-    item = item_of(pk)
-    rows = (
-        item.updates.newest_first()
-        .select_related("author")
-        .prefetch_related("links", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-    )
-    return rows
+    return _plan_with_publisher(slug)
 
 
-@router.post("/items/{pk}/updates", response={201: schemas.UpdateOut, **ERRORS}, tags=["journal"])
-def update_post(request: HttpRequest, pk: int, data: schemas.UpdateIn) -> Any:
-    item = item_of(pk)
-    user = writer(request, can_post_update(request.user, item))
+@router.put(
+    "/plans/{slug}/publication",
+    response={200: PublicationOut, **ERRORS},
+    tags=["plans"],
+    operation_id="jalon_api_editing_publication_set",
+)
+def publication_set(request: HttpRequest, slug: str, data: Publication) -> Plan:
+    plan = get_object_or_404(Plan, slug=slug)
+    user = writer(request, can_edit_plan(request.user))
+    if not data.published:
+        plan_services.plan_unpublish(plan=plan, user=user)
+        return _plan_with_publisher(slug)
     try:
-        update = tracking_services.update_post(
-            item=item,
-            author=user,
-            text=data.text,
-            date=data.date,
-            status=data.status or "",
-            progress=data.progress,
-            links=[tracking_services.LinkData(url=link.url, label=link.label) for link in data.links],
-            expected_version=data.version,
-        )
-    except tracking_services.EditConflict as conflict:
-        raise ApiError(409, "conflict", str(conflict), _item_out(item_of(pk))) from conflict
-    return Reply(201, update)
+        plan_services.plan_publish(plan=plan, user=user)
+    except plan_services.PublishRefused as refusal:
+        raise ApiError(422, "publish_refused", str(refusal), {"status": plan.status}) from refusal
+    return _plan_with_publisher(slug)
 
 
-# Milestones
+def _plan_with_publisher(slug: str) -> Plan:
+    return get_object_or_404(Plan.objects.select_related("published_by"), slug=slug)
 
 
-@router.get("/items/{pk}/milestones", response={200: list[schemas.MilestoneOut], **ERRORS}, tags=["tracking"])
-def milestones(request: HttpRequest, pk: int) -> QuerySet[Milestone]:
+@router.get(
+    "/plans/{slug}/anomalies",
+    response={200: list[AnomalyOut], **ERRORS},
+    tags=["plans"],
+    operation_id="jalon_api_exchange_anomalies",
+)
+@paginate(Pages, page_size=100)
+def anomalies(request: HttpRequest, slug: str) -> QuerySet[Anomaly]:
     reader(request)
-    return item_of(pk).milestones.all()
-
-
-@router.post("/items/{pk}/milestones", response={201: schemas.MilestoneOut, **ERRORS}, tags=["tracking"])
-def milestone_add(request: HttpRequest, pk: int, data: schemas.MilestoneIn) -> Any:
-    item = item_of(pk)
-    user = writer(request, can_edit_action(request.user, item))
-    milestone = tracking_services.milestone_add(
-        item=item, user=user, title=data.title, due_date=data.due_date
-    )
-    return Reply(201, milestone)
-
-
-@router.patch("/milestones/{pk}", response={200: schemas.MilestoneOut, **ERRORS}, tags=["tracking"])
-def milestone_mark(request: HttpRequest, pk: int, change: schemas.MilestoneChange) -> Milestone:
-    milestone = get_object_or_404(Milestone.objects.select_related("item__plan"), pk=pk)
-    user = writer(request, can_edit_action(request.user, milestone.item))
-    return tracking_services.milestone_mark(milestone=milestone, user=user, done_on=change.done_on)
-
-
-# Search
-
-
-@router.get("/search", response={200: list[schemas.ItemOut], **ERRORS}, tags=["items"])
-@paginate(Pages, page_size=50)
-def search(request: HttpRequest, q: str) -> QuerySet[Item]:
-    reader(request)
-    if not q.strip():
-        return Item.objects.none()
-    return items_of_any_plan().search(q).order_by("plan__title", "plan_id", "path")  # type: ignore[attr-defined,no-any-return]
+    # In the order of the source, as on the page; those without a line come last.
+    found = _plan(slug).anomalies.select_related("item")
+    return found.order_by(F("line").asc(nulls_last=True), "position")

@@ -15,13 +15,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import HttpError as NinjaHttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from . import accounts, directory, exchange, iati, overview, plans, reports, results, tracking
 from .base import ApiError, TokenAuth
-from .editing import router as editing_router
-from .exchange import router as exchange_router
-from .overview import router as overview_router
-from .people import router as people_router
-from .plans import router as plans_router
-from .world import router as world_router
 
 api = NinjaAPI(
     title="Jalon API",
@@ -76,9 +71,7 @@ def _http_error(request: HttpRequest, error: NinjaHttpError) -> HttpResponse:
     return _error(request, error.status_code, "error", str(error))
 
 
-api.add_router("", plans_router)
-api.add_router("", world_router)
-api.add_router("", editing_router)
-api.add_router("", exchange_router)
-api.add_router("", overview_router)
-api.add_router("", people_router)
+# One router per app, each calling that app's forms, reads and services. A path is served
+# by the first router that declares it, so all the methods of one path live in one router.
+for app in (plans, tracking, directory, results, overview, exchange, reports, iati, accounts):
+    api.add_router("", app.router)

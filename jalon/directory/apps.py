@@ -7,3 +7,11 @@ class DirectoryConfig(AppConfig):
 
     name = "jalon.directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        # The plan's item page shows this app's section.
+        from jalon.plans import panels
+
+        from .views import directory_context
+
+        panels.add_item_section(directory_context)

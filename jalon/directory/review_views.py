@@ -37,7 +37,7 @@ def links_review(request: HttpRequest, slug: str) -> HttpResponse:
         "status_label": LinkStatus(status).label,
         "statuses": [(value, label, counts[value]) for value, label in LinkStatus.choices],
         "groups": links_by_item(plan, status),
-        "can_decide": can_edit_plan(request.user, plan),
+        "can_decide": can_edit_plan(request.user),
     }
     return render(request, "directory/links_review.html", context)
 
@@ -79,7 +79,7 @@ def links_detect(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _plan_to_decide(request: HttpRequest, slug: str) -> Plan:
     plan = get_object_or_404(Plan, slug=slug)
-    if not can_edit_plan(request.user, plan):
+    if not can_edit_plan(request.user):
         raise PermissionDenied
     return plan
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import map_views, review_views, views
+from . import review_views, views
 
 app_name = "directory"
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("repertoire/themes/nouveau/", views.theme_create, name="theme_create"),
     path("repertoire/themes/<int:pk>/", views.theme, name="theme"),
     path("repertoire/themes/<int:pk>/modifier/", views.theme_edit, name="theme_edit"),
-    path("plans/<slug:slug>/carte/", map_views.plan_map, name="plan_map"),
+    path("plans/<slug:slug>/carte/", views.plan_map, name="plan_map"),
     path("plans/<slug:slug>/liens/", review_views.links_review, name="links_review"),
     path("plans/<slug:slug>/liens/detecter/", review_views.links_detect, name="links_detect"),
     path("plans/<slug:slug>/liens/tous/", review_views.links_decide_all, name="links_decide_all"),

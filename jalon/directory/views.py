@@ -18,11 +18,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jalon.accounts.permissions import can_edit_directory, can_read_internal
-from jalon.plans.models import Item
+from jalon.plans.models import Item, Plan
 
 from . import overview, services
 from .codelists import organisation_type_name
 from .forms import CountryForm, PartnerForm, PlaceForm, ThemeForm
+from .maps import country_counts, map_rows, plan_map_svg
 from .models import ItemLink, ItemLinkQuerySet, Partner, Place, PlaceKind, Theme
 
 
@@ -151,3 +152,14 @@ def directory_context(request: HttpRequest, item: Item) -> dict[str, Any]:
     if not can_read_internal(request.user):
         return {}
     return {"directory_links": overview.item_links(item)}
+
+
+@require_safe
+def plan_map(request: HttpRequest, slug: str) -> HttpResponse:
+    if not can_read_internal(request.user):
+        raise PermissionDenied
+    plan = get_object_or_404(Plan.objects.with_anomaly_count(), slug=slug)
+    counts = country_counts(plan)
+    rows = map_rows(counts)
+    svg = plan_map_svg(counts, rows)
+    return render(request, "directory/plan_map.html", {"plan": plan, "map_svg": svg, "map_rows": rows})

@@ -24,7 +24,7 @@ def iati_export(request: HttpRequest, slug: str) -> HttpResponse:
     except IatiError as error:
         # Nothing half-valid is handed out: the page says what to fix instead.
         context = {"plan": plan, "reason": str(error), "missing_ref": not org.ref}
-        return render(request, "plans/iati_refused.html", context, status=409)
+        return render(request, "iati/refused.html", context, status=409)
     filename = f"{plan.slug}-iati-{level}.xml"
     headers = {"Content-Disposition": content_disposition_header(True, filename)}
     return HttpResponse(document, content_type="application/xml; charset=utf-8", headers=headers)

@@ -50,3 +50,10 @@ class QuickSelect(_QuickOptions, forms.Select):
 
 class QuickSelectMultiple(_QuickOptions, forms.SelectMultiple):
     pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -306,7 +306,7 @@ class PendingImport(models.Model):
         return self.file_name
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:import_preview", args=[self.pk])
+        return reverse("exchange:import_preview", args=[self.pk])
 
     @property
     def is_expired(self) -> bool:

@@ -16,16 +16,15 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from jalon.tracking.rollups import Rollup
-
 from .models import Item, Plan
+from .panels import Progress
 from .tree import Node
 
 _PK = 2_147_483_647  # stands for an item's key in a reversed URL, then replaced
 
 
 class _TreeWriter:
-    def __init__(self, plan: Plan, rollups: Mapping[str, Rollup], url_name: str) -> None:
+    def __init__(self, plan: Plan, rollups: Mapping[str, Progress], url_name: str) -> None:
         self.plan = plan
         self.rollups = rollups
         self.plan_lang = _lang_attr(plan.language)
@@ -98,7 +97,7 @@ def _lang_attr(language: str) -> str:
 
 
 def tree_html(
-    nodes: list[Node], plan: Plan, rollups: Mapping[str, Rollup], url_name: str = "plans:item"
+    nodes: list[Node], plan: Plan, rollups: Mapping[str, Progress], url_name: str = "plans:item"
 ) -> SafeString:
     """Return the nested list of the plan's items, each row with its progress, each title
     a link to the page url_name names (the internal item page, or the portal's)."""

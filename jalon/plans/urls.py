@@ -1,15 +1,10 @@
 from django.urls import path
 
-from . import edit_views, import_views, publish_views, views
+from . import edit_views, publish_views, views
 
 app_name = "plans"
 urlpatterns = [
     path("", views.home, name="home"),
-    # Before plans/<slug>/, which would otherwise take "importer" for a plan's identifier.
-    path("plans/importer/", import_views.upload, name="import"),
-    path("plans/importer/<int:pk>/", import_views.preview, name="import_preview"),
-    path("plans/importer/<int:pk>/confirmer/", import_views.confirm, name="import_confirm"),
-    path("plans/importer/<int:pk>/annuler/", import_views.cancel, name="import_cancel"),
     path("plans/<slug:slug>/", views.plan_detail, name="detail"),
     path("plans/<slug:slug>/ajouter/", edit_views.add, name="item_add_top"),
     path("plans/<slug:slug>/items/<int:pk>/modifier/", edit_views.edit, name="item_edit"),
@@ -19,5 +14,4 @@ urlpatterns = [
     path("plans/<slug:slug>/items/<int:pk>/", views.item_detail, name="item"),
     path("plans/<slug:slug>/anomalies/", views.anomalies, name="anomalies"),
     path("plans/<slug:slug>/publier/", publish_views.publish, name="publish"),
-    path("plans/<slug:slug>/export.<str:format>", views.plan_export, name="export"),
 ]

@@ -5,21 +5,14 @@ from one query (plan_tree) and everything else is fetched in bulk, never per ite
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from django.db.models import Count, F, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
-
-from jalon.directory.views import directory_context
-from jalon.results.views import results_context
-from jalon.tracking.overview import tree_rollups
-from jalon.tracking.views import tracking_context
 
 from .exporters import EXPORTERS
 from .models import Anomaly, Item, Plan
+from .panels import item_sections, tree_progress
 from .tree import Node, plan_tree
 from .tree_html import tree_html
 
@@ -37,7 +30,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     _mark_anomaly_counts(tree, _anomaly_counts_by_item(plan))
     context = {
         "plan": plan,
-        "tree_html": tree_html(tree, plan, tree_rollups(plan)),
+        "tree_html": tree_html(tree, plan, tree_progress(plan)),
         "item_count": sum(1 for root in tree for _node in root.walk()),
         "exports": sorted(EXPORTERS),
     }
@@ -56,9 +49,7 @@ def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "ancestors": plan.items.filter(path__in=item.ancestor_paths()[1:]).in_document_order(),
         "children": plan.items.filter(parent=item).in_document_order(),
         "anomalies": item.anomalies.order_by(F("line").asc(nulls_last=True), "position"),
-        **tracking_context(request, item),
-        **directory_context(request, item),
-        **results_context(request, item),
+        **item_sections(request, item),
     }
     return render(request, "plans/item_detail.html", context)
 
@@ -68,20 +59,6 @@ def anomalies(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.with_anomaly_count(), slug=slug)
     context = {"plan": plan, "anomalies": _anomalies_by_line(plan)}
     return render(request, "plans/anomalies.html", context)
-
-
-@require_safe
-def plan_export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
-    exporter = EXPORTERS.get(format)
-    if exporter is None:
-        raise Http404(f"No exporter for {format!r}")
-    plan = get_object_or_404(Plan, slug=slug)
-    filename = f"{plan.slug}.{exporter.EXTENSION}"
-    return HttpResponse(
-        exporter.export(plan),
-        content_type=_content_type(exporter),
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
 
 
 def _anomalies_by_line(plan: Plan) -> QuerySet[Anomaly]:
@@ -99,11 +76,3 @@ def _mark_anomaly_counts(tree: list[Node], counts: dict[int, int]) -> None:
     for root in tree:
         for node in root.walk():
             node.item.anomaly_count = counts.get(node.item.pk, 0)  # type: ignore[attr-defined]
-
-
-def _content_type(exporter: ModuleType) -> str:
-    # Text exports are UTF-8; saying so keeps browsers from guessing Latin-1 for accents.
-    content_type: str = exporter.CONTENT_TYPE
-    if content_type.startswith("text/") and "charset" not in content_type:
-        return f"{content_type}; charset=utf-8"
-    return content_type

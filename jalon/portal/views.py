@@ -13,12 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from jalon.directory.map_views import country_counts, map_rows, plan_map_svg
+from jalon.directory.maps import country_counts, map_rows, plan_map_svg
 from jalon.plans.models import Item, Plan
 from jalon.plans.tree import plan_tree
 from jalon.plans.tree_html import tree_html
-from jalon.tracking.overview import tree_rollups
-from jalon.tracking.rollups import Rollup
+from jalon.tracking.rollups import Rollup, tree_rollups
 
 from . import reads
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jalon.tracking.forms import DateInput
+from jalon.lib.widgets import DateInput
 
 from .formats import FORMATS
 

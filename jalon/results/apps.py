@@ -7,3 +7,11 @@ class ResultsConfig(AppConfig):
 
     name = "jalon.results"
     verbose_name = _("Results")
+
+    def ready(self) -> None:
+        # The plan's item page shows this app's section.
+        from jalon.plans import panels
+
+        from .views import results_context
+
+        panels.add_item_section(results_context)

@@ -1,6 +1,7 @@
 """The results part of Jalon's JSON (docs/json-format.md): each item's results with their
-indicators, targets and values, and its budget lines, written by the JSON exporter and
-stored again after an import.
+indicators, targets and values, and its budget lines, written with the plan, checked when
+a document is read and stored again after an import (SECTION, which the whole-plan exchange
+hands to the tree's reader and writer).
 
 Amounts and values are written as decimal text ("12000.00"), so no digit is lost to
 floating point. People are usernames and funders are named by acronym (else name); one
@@ -18,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from jalon.accounts.models import User
 from jalon.directory.models import Partner
+from jalon.plans.document import DocumentSection, SectionValues
+from jalon.plans.importers import json_checks as check
 from jalon.plans.importers.base import ParsedItem, ParsedPlan
 from jalon.plans.models import Item, Plan
 
-from .models import BudgetLine, Indicator, IndicatorValue, Result, Target
+from .models import BudgetLine, Frequency, Indicator, IndicatorValue, Measure, Result, ResultKind, Sex, Target
 
 ItemSections = dict[int, dict[str, Any]]
 INDICATOR_FIELDS = (
@@ -226,3 +229,124 @@ def _funders(names: set[str]) -> dict[str, Partner]:
     for partner in Partner.objects.funders().filter(name__in=names - set(found)):
         found.setdefault(partner.name, partner)
     return found
+
+
+# Reading: each item's sections checked, every refusal naming its place.
+
+RESULT_KEYS = ("kind", "title", "title_en", "description", "indicators")
+INDICATOR_KEYS = (
+    "title", "title_en", "measure", "unit", "ascending", "data_source", "collection_method",
+    "frequency", "baseline", "responsible", "targets", "values",
+)  # fmt: skip
+BASELINE_KEYS = ("value", "date", "comment")
+TARGET_KEYS = ("period", "value", "comment")
+VALUE_KEYS = (
+    "period", "value", "text", "comment", "evidence", "sex", "age_group", "place", "recorded_by",
+)  # fmt: skip
+PERIOD_KEYS = ("start", "end")
+BUDGET_KEYS = ("year", "currency", "planned", "spent", "funder", "note")
+
+
+def read_results(value: Any, path: str) -> list[dict[str, Any]]:
+    found = []
+    for index, entry in enumerate(check.list_of(value, path)):
+        here = f"{path}[{index}]"
+        data = check.object_of(entry, here, RESULT_KEYS)
+        indicators = check.field(data, "indicators", here, list, default=[])
+        found.append(
+            {
+                "kind": check.choice(data, "kind", here, ResultKind.values, ResultKind.OUTCOME.value),
+                "title": check.text(data, "title", here),
+                "title_en": check.text(data, "title_en", here, default=""),
+                "description": check.text(data, "description", here, default=""),
+                "indicators": [
+                    _read_indicator(indicator, f"{here}.indicators[{number}]")
+                    for number, indicator in enumerate(indicators)
+                ],
+            }
+        )
+    return found
+
+
+def _read_indicator(value: Any, path: str) -> dict[str, Any]:
+    data = check.object_of(value, path, INDICATOR_KEYS)
+    baseline = check.object_of(data.get("baseline", {}), f"{path}.baseline", BASELINE_KEYS)
+    return {
+        "title": check.text(data, "title", path),
+        "title_en": check.text(data, "title_en", path, default=""),
+        "measure": check.choice(data, "measure", path, Measure.values, Measure.NUMBER.value),
+        "unit": check.text(data, "unit", path, default="", limit=100),
+        "ascending": check.field(data, "ascending", path, bool, default=True),
+        "data_source": check.text(data, "data_source", path, default="", limit=300),
+        "collection_method": check.text(data, "collection_method", path, default="", limit=300),
+        "frequency": check.choice(data, "frequency", path, Frequency.values, Frequency.YEARLY.value),
+        "baseline": {
+            "value": check.decimal(baseline, "value", f"{path}.baseline"),
+            "date": check.date(baseline, "date", f"{path}.baseline"),
+            "comment": check.text(baseline, "comment", f"{path}.baseline", default=""),
+        },
+        "responsible": check.field(data, "responsible", path, str, default=None, nullable=True),
+        "targets": [
+            _read_measured(target, f"{path}.targets[{number}]", TARGET_KEYS)
+            for number, target in enumerate(check.field(data, "targets", path, list, default=[]))
+        ],
+        "values": [
+            _read_measured(entry, f"{path}.values[{number}]", VALUE_KEYS)
+            for number, entry in enumerate(check.field(data, "values", path, list, default=[]))
+        ],
+    }
+
+
+def _read_measured(value: Any, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Return a target or a value: a period, a number, and for values who recorded it and how."""
+    data = check.object_of(value, path, keys)
+    period = check.object_of(check.field(data, "period", path, dict), f"{path}.period", PERIOD_KEYS)
+    found: dict[str, Any] = {
+        "period": {key: check.date(period, key, f"{path}.period", required=True) for key in PERIOD_KEYS},
+        "value": check.decimal(data, "value", path),
+        "comment": check.text(data, "comment", path, default=""),
+    }
+    if "recorded_by" in keys:
+        found |= {
+            key: check.text(data, key, path, default="") for key in ("text", "evidence", "age_group", "place")
+        }
+        found["sex"] = check.choice(data, "sex", path, ["", *Sex.values], "")
+        found["recorded_by"] = check.text(data, "recorded_by", path)
+    return found
+
+
+def read_budget(value: Any, path: str) -> list[dict[str, Any]]:
+    found = []
+    for index, entry in enumerate(check.list_of(value, path)):
+        here = f"{path}[{index}]"
+        data = check.object_of(entry, here, BUDGET_KEYS)
+        year = check.field(data, "year", here, int)
+        if not 1900 <= year <= 2200:
+            raise check.Invalid(f"{here}.year", _("%(year)s is not a year such as 2025.") % {"year": year})
+        found.append(
+            {
+                "year": year,
+                "currency": check.text(data, "currency", here, limit=3),
+                "planned": check.decimal(data, "planned", here) or Decimal(0),
+                "spent": check.decimal(data, "spent", here) or Decimal(0),
+                "funder": check.field(data, "funder", here, str, default=None, nullable=True),
+                "note": check.text(data, "note", here, default=""),
+            }
+        )
+    return found
+
+
+def _write(plan: Plan) -> SectionValues:
+    return SectionValues(items=plan_results(plan))
+
+
+def _store(plan: Plan, parsed: ParsedPlan, user: User | None) -> list[str]:
+    return results_import(plan=plan, parsed=parsed)
+
+
+SECTION = DocumentSection(
+    item_keys=("results", "budget"),
+    item_readers={"results": read_results, "budget": read_budget},
+    write=_write,
+    store=_store,
+)

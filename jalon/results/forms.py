@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jalon.directory.models import Partner
-from jalon.lib.widgets import QuickSelect
-from jalon.tracking.forms import DateInput, active_people
+from jalon.lib.widgets import DateInput, QuickSelect
+from jalon.tracking.forms import active_people
 
 from .models import Frequency, Indicator, Measure, ResultKind, Sex, validate_measured, validate_period
 from .services import validate_currency, validate_indicator

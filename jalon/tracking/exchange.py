@@ -1,5 +1,7 @@
 """The tracking part of Jalon's JSON (docs/json-format.md): each item's tracking fields,
-milestones and journal, written by the JSON exporter and stored again after an import.
+milestones and journal, written with the plan, checked when a document is read and stored
+again after an import (SECTION, which the whole-plan exchange hands to the tree's reader
+and writer).
 
 People are named by username. On import a username this server does not know is left
 out and reported, never invented: a lead or team member is dropped, and an update whose
@@ -14,10 +16,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jalon.accounts.models import User
+from jalon.plans.document import DocumentSection, SectionValues
+from jalon.plans.importers import json_checks as check
 from jalon.plans.importers.base import ParsedItem, ParsedPlan
 from jalon.plans.models import Item, Plan
 
-from .models import Milestone, Tracking, Update, UpdateLink
+from .models import Milestone, Priority, Status, Tracking, Update, UpdateLink
 
 # By item id: the item's "tracking", "milestones" and "updates", only those it has.
 ItemSections = dict[int, dict[str, Any]]
@@ -175,3 +179,87 @@ def _updates(pairs: list[tuple[ParsedItem, Item]], users: dict[str, User]) -> li
             % {"count": attachments}
         )
     return left_out
+
+
+# Reading: each item's sections checked, every refusal naming its place.
+
+TRACKING_KEYS = ("status", "progress", "priority", "start_date", "due_date", "notes", "leads", "team")
+MILESTONE_KEYS = ("title", "due_date", "done_on")
+UPDATE_KEYS = ("date", "author", "text", "status", "progress", "public", "links", "attachments")
+LINK_KEYS = ("url", "label")
+
+
+def read_tracking(value: Any, path: str) -> dict[str, Any]:
+    data = check.object_of(value, path, TRACKING_KEYS)
+    return {
+        "status": check.choice(data, "status", path, Status.values, Status.NOT_STARTED.value),
+        "progress": check.percent(data, "progress", path, nullable=False),
+        "priority": check.choice(data, "priority", path, Priority.values, Priority.NORMAL.value),
+        "start_date": check.date(data, "start_date", path),
+        "due_date": check.date(data, "due_date", path),
+        "notes": check.text(data, "notes", path, default=""),
+        "leads": check.names(data, "leads", path),
+        "team": check.names(data, "team", path),
+    }
+
+
+def read_milestones(value: Any, path: str) -> list[dict[str, Any]]:
+    found = []
+    for index, entry in enumerate(check.list_of(value, path)):
+        here = f"{path}[{index}]"
+        data = check.object_of(entry, here, MILESTONE_KEYS)
+        found.append(
+            {
+                "title": check.text(data, "title", here, limit=300),
+                "due_date": check.date(data, "due_date", here),
+                "done_on": check.date(data, "done_on", here),
+            }
+        )
+    return found
+
+
+def read_updates(value: Any, path: str) -> list[dict[str, Any]]:
+    found = []
+    for index, entry in enumerate(check.list_of(value, path)):
+        here = f"{path}[{index}]"
+        data = check.object_of(entry, here, UPDATE_KEYS)
+        found.append(
+            {
+                "date": check.date(data, "date", here, required=True),
+                "author": check.text(data, "author", here),
+                "text": check.text(data, "text", here),
+                "status": check.choice(data, "status", here, ["", *Status.values], ""),
+                "progress": check.percent(data, "progress", here, nullable=True),
+                "public": check.field(data, "public", here, bool, default=False),
+                "links": [
+                    _read_link(link, f"{here}.links[{number}]")
+                    for number, link in enumerate(check.field(data, "links", here, list, default=[]))
+                ],
+                "attachments": check.names(data, "attachments", here),
+            }
+        )
+    return found
+
+
+def _read_link(value: Any, path: str) -> dict[str, str]:
+    data = check.object_of(value, path, LINK_KEYS)
+    url = check.text(data, "url", path, limit=1000)
+    if not url.lower().startswith(("https://", "http://")):
+        raise check.Invalid(path, _("“%(url)s” is not a web address.") % {"url": url})
+    return {"url": url, "label": check.text(data, "label", path, default="", limit=300)}
+
+
+def _write(plan: Plan) -> SectionValues:
+    return SectionValues(items=plan_tracking(plan))
+
+
+def _store(plan: Plan, parsed: ParsedPlan, user: User | None) -> list[str]:
+    return tracking_import(plan=plan, parsed=parsed)
+
+
+SECTION = DocumentSection(
+    item_keys=("tracking", "milestones", "updates"),
+    item_readers={"tracking": read_tracking, "milestones": read_milestones, "updates": read_updates},
+    write=_write,
+    store=_store,
+)

@@ -8,19 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jalon.accounts.models import User
-from jalon.lib.widgets import QuickSelectMultiple
+from jalon.lib.widgets import DateInput, QuickSelectMultiple
 
 from .models import Priority, Status, Tracking
 from .services import LinkData
 
 LINK_SLOTS = 3
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def active_people() -> Any:

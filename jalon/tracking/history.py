@@ -51,7 +51,7 @@ def item_history(item: Item) -> list[Change]:
     """Return the changes to the item, its tracking, milestones and updates, newest first."""
     sources: list[tuple[type[models.Model], models.QuerySet[Any], str]] = [
         (Item, Item.history.filter(id=item.pk), ""),  # type: ignore[attr-defined]
-        (Tracking, _with_people(Tracking.history.filter(item_id=item.pk)), ""),  # type: ignore[attr-defined]
+        (Tracking, with_people(Tracking.history.filter(item_id=item.pk)), ""),  # type: ignore[attr-defined]
         (Milestone, Milestone.history.filter(item_id=item.pk), "id"),  # type: ignore[attr-defined]
         (Update, Update.history.filter(item_id=item.pk), "id"),  # type: ignore[attr-defined]
     ]
@@ -77,7 +77,7 @@ def _changes(model: type[models.Model], records: list[Any], group_by: str) -> li
     return changes
 
 
-def _with_people(records: models.QuerySet[Any]) -> models.QuerySet[Any]:
+def with_people(records: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Prefetch the leads and team each tracking record saw, with their names."""
     lookups = []
     for name in PEOPLE_FIELDS:
@@ -90,14 +90,14 @@ def _with_people(records: models.QuerySet[Any]) -> models.QuerySet[Any]:
 def _people_changes(record: Any, before: Any) -> list[Change]:
     changes = []
     for name in PEOPLE_FIELDS:
-        now, then = _people(record, name), _people(before, name)
+        now, then = people_of(record, name), people_of(before, name)
         if now != then:
             what = str(_field(Tracking, name).verbose_name)
             changes.append(Change(record.history_date, record.history_user, what, _names(then), _names(now)))
     return changes
 
 
-def _people(record: Any, name: str) -> dict[int, Any]:
+def people_of(record: Any, name: str) -> dict[int, Any]:
     return {row.user_id: row.user for row in getattr(record, f"historicaltracking_{name}_set").all()}
 
 

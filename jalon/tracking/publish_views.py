@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from jalon.accounts.models import User
-from jalon.accounts.permissions import can_post_update
+from jalon.tracking.permissions import can_post_update
 
 from . import services
 from .models import Update

@@ -107,7 +107,7 @@ def action_update(
         if name not in TRACKED_FIELDS:
             raise ValueError(f"{name} is not a tracking field")
         setattr(tracking, name, value)
-    _keep_status_and_progress_consistent(tracking, changes)
+    keep_status_and_progress_consistent(tracking, changes)
     _save(tracking, user)
     _set_people(tracking, leads=leads, team=team)
     return tracking
@@ -142,7 +142,7 @@ def _locked(item: Item) -> Tracking:
     return Tracking.objects.select_for_update().get(item=item)
 
 
-def _keep_status_and_progress_consistent(tracking: Tracking, changes: dict[str, Any]) -> None:
+def keep_status_and_progress_consistent(tracking: Tracking, changes: dict[str, Any]) -> None:
     # A done action is 100 % done; an action given 100 % without a word on status is done.
     if changes.get("status") == Status.DONE:
         tracking.progress = 100

@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jalon.accounts.permissions import can_edit_action, can_post_update, can_read_internal
+from jalon.accounts.permissions import can_read_internal
 from jalon.plans.models import Item
+from jalon.tracking.permissions import can_edit_action, can_post_update
 
 from . import services
 from .forms import MilestoneForm, TrackingForm, UpdateForm

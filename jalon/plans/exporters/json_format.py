@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from jalon.directory.exchange import ItemLinks, plan_links
-from jalon.results.exchange import plan_results
-from jalon.tracking.exchange import plan_tracking
-
+from ..document import DocumentSection, SectionValues
 from ..importers.json_format import DOCUMENT_FORMAT, VERSION
 from ..models import Anomaly, Plan
 from ..tree import Node, plan_tree
@@ -27,19 +25,20 @@ CONTENT_TYPE = "application/json"
 NUMBER_LIST = re.compile(r"\[\n\s*(?:-?\d+|null)(?:,\n\s*(?:-?\d+|null))*\n\s*\]")
 
 
-def export(plan: Plan) -> bytes:
-    text = json.dumps(plan_document(plan), ensure_ascii=False, indent=2)
+def export(plan: Plan, sections: Sequence[DocumentSection] = ()) -> bytes:
+    """Return the document: the plan's tree, with what each section writes of it."""
+    text = json.dumps(plan_document(plan, sections), ensure_ascii=False, indent=2)
     # "lines": [5, 7] on one line: an item's line numbers read as one fact.
     text = NUMBER_LIST.sub(lambda match: json.dumps(json.loads(match[0])), text)
     return (text + "\n").encode("utf-8")
 
 
-def plan_document(plan: Plan) -> dict[str, Any]:
+def plan_document(plan: Plan, sections: Sequence[DocumentSection] = ()) -> dict[str, Any]:
     """Return the plan as the JSON document's dictionary, keys in the documented order."""
     positions: dict[int, list[int]] = {}
-    directory, links = plan_links(plan)
-    items = [_item(node, [index], positions, links) for index, node in enumerate(plan_tree(plan))]
-    _add_tracking_and_results(plan, items, positions)
+    items = [_item(node, [index], positions) for index, node in enumerate(plan_tree(plan))]
+    written = [section.write(plan) for section in sections]
+    _add_item_sections(items, positions, written)
     document = {
         "format": DOCUMENT_FORMAT,
         "version": VERSION,
@@ -58,9 +57,10 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "items": items,
         "anomalies": [_anomaly(anomaly, positions) for anomaly in plan.anomalies.all()],
     }
-    if links:
-        # Only a plan with accepted links carries a directory, placed before the items it serves.
-        document = _insert_before(document, "items", "directory", directory)
+    for values in written:
+        for key, value in values.plan.items():
+            # Placed before the items they serve: a plan's directory, for instance.
+            document = _insert_before(document, "items", key, value)
     return document
 
 
@@ -79,12 +79,10 @@ def _period(plan: Plan) -> dict[str, str | None] | None:
     }
 
 
-def _item(
-    node: Node, position: list[int], positions: dict[int, list[int]], links: ItemLinks
-) -> dict[str, Any]:
+def _item(node: Node, position: list[int], positions: dict[int, list[int]]) -> dict[str, Any]:
     item = node.item
     positions[item.pk] = position
-    exported = {
+    return {
         "code": item.code,
         "label": item.level_label,
         # Whether the label was written on the item or comes from the plan's level names:
@@ -95,12 +93,9 @@ def _item(
         "body": item.body,
         "lines": [item.line_start, item.line_end],
         "children": [
-            _item(child, [*position, index], positions, links) for index, child in enumerate(node.children)
+            _item(child, [*position, index], positions) for index, child in enumerate(node.children)
         ],
     }
-    if item.pk in links:
-        exported = _insert_before(exported, "children", "links", links[item.pk])
-    return exported
 
 
 def _anomaly(anomaly: Anomaly, positions: dict[int, list[int]]) -> dict[str, Any]:
@@ -115,19 +110,17 @@ def _anomaly(anomaly: Anomaly, positions: dict[int, list[int]]) -> dict[str, Any
     }
 
 
-def _add_tracking_and_results(
-    plan: Plan, items: list[dict[str, Any]], positions: dict[int, list[int]]
+def _add_item_sections(
+    items: list[dict[str, Any]], positions: dict[int, list[int]], written: list[SectionValues]
 ) -> None:
-    """Give each exported item its tracking, milestones, updates, results and budget (those
-    it has), placed before its children; an item with none keeps the plain item's keys."""
-    tracking, results = plan_tracking(plan), plan_results(plan)
-    for pk in tracking.keys() | results.keys():
-        position = positions[pk]
-        siblings, exported = items, items[position[0]]
-        for index in position:
+    """Give each exported item the keys the sections wrote for it (those it has), in the
+    sections' order and before its children; an item with none keeps the tree's keys."""
+    for pk in set().union(*(values.items.keys() for values in written)):
+        siblings, exported = items, items[positions[pk][0]]
+        for index in positions[pk]:
             exported = siblings[index]
             siblings = exported["children"]
-        sections = {**tracking.get(pk, {}), **results.get(pk, {})}
         children = exported.pop("children")
-        exported.update(sections)
+        for values in written:
+            exported.update(values.items.get(pk, {}))
         exported["children"] = children

@@ -8,13 +8,18 @@ Formats are tried in the order of DETECTION_ORDER; the extension only breaks tie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from . import checks, docx, json_format, outline, seed, tabular
 from .base import Anomaly, ImportFailure, ParsedItem, ParsedPlan
 from .source import Source
+
+if TYPE_CHECKING:
+    from ..document import DocumentSection
 
 __all__ = ["Anomaly", "ImportFailure", "ParsedItem", "ParsedPlan", "Source", "parse_source"]
 
@@ -48,8 +53,13 @@ def detect_format(source: Source) -> str:
     return outline.FORMAT
 
 
-def parse_source(source: Source, format: str | None = None) -> ParsedPlan:
-    """Parse a source in the named format, or the detected one, and report its anomalies."""
+def parse_source(
+    source: Source, format: str | None = None, *, sections: Sequence[DocumentSection] = ()
+) -> ParsedPlan:
+    """Parse a source in the named format, or the detected one, and report its anomalies.
+
+    Jalon's own JSON also carries what the apps built on plans know of each item; the
+    sections given read those parts (see plans/document.py), the other formats have none."""
     if format is None:
         format = detect_format(source)
     if format not in IMPORTERS:
@@ -57,7 +67,10 @@ def parse_source(source: Source, format: str | None = None) -> ParsedPlan:
             _("unknown format “%(format)s”; choose one of %(formats)s.")
             % {"format": format, "formats": ", ".join(FORMATS)}
         )
-    parsed: ParsedPlan = IMPORTERS[format].parse(source, format)
+    if format == json_format.FORMAT:
+        parsed = json_format.parse(source, format, sections)
+    else:
+        parsed = IMPORTERS[format].parse(source, format)
     if not parsed.items:
         raise source.fail(_("no plan item could be found in this file."))
     if getattr(IMPORTERS[format], "RUN_CHECKS", True):

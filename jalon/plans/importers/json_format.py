@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Field
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from ..models import PATH_STEP, AnomalyKind, Item, Plan, PlanStatus
 from ..models import Anomaly as AnomalyModel
 from .base import Anomaly, ParsedItem, ParsedPlan
+from .json_checks import Invalid, date, field, is_a, kind_of, object_of, refuse_unknown, text
 from .source import Source
+
+if TYPE_CHECKING:
+    from ..document import DocumentSection
 
 FORMAT = "json"
 DOCUMENT_FORMAT = "jalon-plan"
@@ -34,28 +37,19 @@ READABLE_VERSIONS = (1, 2)
 # codes again would report every anomaly twice.
 RUN_CHECKS = False
 
+# The tree's own fields; the sections of the other apps add theirs before "items" (the
+# plan's) and before "children" (an item's), as the writer places them.
 PLAN_KEYS = (
     "format", "version", "title", "organisation", "period", "language", "status", "levels",
-    "preamble", "source", "directory", "items", "anomalies",
+    "preamble", "source", "items", "anomalies",
 )  # fmt: skip
-ITEM_KEYS = (
-    "code", "label", "label_on_item", "title", "title_en", "body", "lines", "links",
-    "tracking", "milestones", "updates", "results", "budget", "children",
-)  # fmt: skip
+ITEM_KEYS = ("code", "label", "label_on_item", "title", "title_en", "body", "lines", "children")
 ANOMALY_KEYS = ("kind", "code", "line", "text", "params", "message", "item")
 PERIOD_KEYS = ("start", "end")
 SOURCE_KEYS = ("name", "format", "checksum")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The largest value a PositiveIntegerField holds on every database Jalon supports.
 MAX_LINE = 2**31 - 1
 SNIFF = re.compile(rb'^\s*\{.{0,200}?"format"\s*:\s*"jalon-plan"', re.DOTALL)
-
-
-class Invalid(Exception):
-    """A part of the document is not what the format says; `path` names that part."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}" if path else message)
 
 
 def sniff(source: Source, format: str) -> bool:
@@ -65,12 +59,25 @@ def sniff(source: Source, format: str) -> bool:
     return bool(SNIFF.match(head))
 
 
-def parse(source: Source, format: str) -> ParsedPlan:
+def parse(source: Source, format: str, sections: Sequence[DocumentSection] = ()) -> ParsedPlan:
+    """Read the tree, and the parts of the document that the given sections own: without
+    them, a document carrying tracking or links is refused for its unknown fields."""
     document = _load(source)
     try:
-        return _plan(document)
+        return _plan(document, _Keys(sections), sections)
     except Invalid as error:
         raise source.fail(str(error)) from error
+
+
+class _Keys:
+    """The fields a plan and an item may hold: the tree's and the sections'."""
+
+    def __init__(self, sections: Sequence[DocumentSection]) -> None:
+        plan_keys = tuple(key for section in sections for key in section.plan_keys)
+        item_keys = tuple(key for section in sections for key in section.item_keys)
+        before_items = PLAN_KEYS.index("items")
+        self.plan = PLAN_KEYS[:before_items] + plan_keys + PLAN_KEYS[before_items:]
+        self.item = ITEM_KEYS[:-1] + item_keys + ITEM_KEYS[-1:]
 
 
 def _load(source: Source) -> dict[str, Any]:
@@ -107,9 +114,9 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _check_version(source: Source, version: Any) -> None:
-    if _is_a(version, int) and version in READABLE_VERSIONS:
+    if is_a(version, int) and version in READABLE_VERSIONS:
         return
-    if _is_a(version, int) and version > VERSION:
+    if is_a(version, int) and version > VERSION:
         raise source.fail(
             _("this plan was written in version %(version)s of Jalon's JSON format, newer than "
               "this Jalon reads (version %(supported)s); upgrade Jalon to import it.")
@@ -122,48 +129,44 @@ def _check_version(source: Source, version: Any) -> None:
     )  # fmt: skip
 
 
-def _plan(document: dict[str, Any]) -> ParsedPlan:
-    _refuse_unknown(document, "", PLAN_KEYS)
+def _plan(document: dict[str, Any], keys: _Keys, sections: Sequence[DocumentSection]) -> ParsedPlan:
+    refuse_unknown(document, "", keys.plan)
     levels = _levels(document)
     period_start, period_end = _period(document.get("period"))
     items = [
-        _item(value, f"items[{index}]", 0, levels)
-        for index, value in enumerate(_field(document, "items", "", list))
+        _item(value, f"items[{index}]", 0, levels, keys)
+        for index, value in enumerate(field(document, "items", "", list))
     ]
-    directory = _directory(document.get("directory"))
-    _attach_links(document["items"], items, "items", _refs(directory))
-    # Imported here: json_tracking reads its sections with this module's checks.
-    from .json_tracking import attach as attach_tracking
-
-    attach_tracking(document["items"], items, "items")
-    return ParsedPlan(
-        title=_text(document, "title", "", limit=_limit(Plan, "title")),
+    parsed = ParsedPlan(
+        title=text(document, "title", "", limit=_limit(Plan, "title")),
         format=FORMAT,
         items=items,
         anomalies=_anomalies(document, items),
         levels=levels,
         period_start=period_start,
         period_end=period_end,
-        language=_text(document, "language", "", default="fr", limit=_limit(Plan, "language")),
-        preamble=_text(document, "preamble", "", default=""),
+        language=text(document, "language", "", default="fr", limit=_limit(Plan, "language")),
+        preamble=text(document, "preamble", "", default=""),
         extra={
-            "organisation": _text(
+            "organisation": text(
                 document, "organisation", "", default="", limit=_limit(Plan, "organisation")
             ),
             "status": _status(document),
             "source": _source(document.get("source")),
-            "directory": directory,
         },
     )
+    for section in sections:
+        section.read_document(document, items, parsed)
+    return parsed
 
 
 def _levels(document: dict[str, Any]) -> list[str]:
-    levels = _field(document, "levels", "", list, default=[])
+    levels = field(document, "levels", "", list, default=[])
     for index, name in enumerate(levels):
         if not isinstance(name, str):
             raise Invalid(
                 f"levels[{index}]",
-                _("a level name should be text, not %(actual)s.") % {"actual": _kind_of(name)},
+                _("a level name should be text, not %(actual)s.") % {"actual": kind_of(name)},
             )
     return list(levels)
 
@@ -171,27 +174,15 @@ def _levels(document: dict[str, Any]) -> list[str]:
 def _period(period: Any) -> tuple[datetime.date | None, datetime.date | None]:
     if period is None:
         return None, None
-    period = _object(period, "period", PERIOD_KEYS)
-    start, end = (_date(period, key) for key in PERIOD_KEYS)
+    period = object_of(period, "period", PERIOD_KEYS)
+    start, end = (date(period, key, "period") for key in PERIOD_KEYS)
     if start and end and end < start:
         raise Invalid("period", _("the period ends before it starts."))
     return start, end
 
 
-def _date(period: dict[str, Any], key: str) -> datetime.date | None:
-    value = _field(period, key, "period", str, default=None, nullable=True)
-    if value is None:
-        return None
-    try:
-        if DATE.match(value):
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise Invalid(f"period.{key}", _("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": value})
-
-
 def _status(document: dict[str, Any]) -> str:
-    status = _text(document, "status", "", default=PlanStatus.DRAFT.value)
+    status = text(document, "status", "", default=PlanStatus.DRAFT.value)
     if status not in PlanStatus.values:
         raise Invalid(
             "status",
@@ -205,27 +196,28 @@ def _source(value: Any) -> dict[str, str]:
     # Kept for the record only: the plan's source fields name the file being imported now.
     if value is None:
         return {}
-    source = _object(value, "source", SOURCE_KEYS)
-    return {key: _text(source, key, "source", default="") for key in SOURCE_KEYS}
+    source = object_of(value, "source", SOURCE_KEYS)
+    return {key: text(source, key, "source", default="") for key in SOURCE_KEYS}
 
 
-def _item(value: Any, path: str, depth: int, levels: list[str]) -> ParsedItem:
+def _item(value: Any, path: str, depth: int, levels: list[str], keys: _Keys) -> ParsedItem:
     if depth >= MAX_DEPTH:
         raise Invalid(path, _("items are nested more than %(limit)s levels deep.") % {"limit": MAX_DEPTH})
-    data = _object(value, path, ITEM_KEYS)
+    data = object_of(value, path, keys.item)
     line_start, line_end = _lines(data, path)
     item = ParsedItem(
-        code=_text(data, "code", path, default="", limit=_limit(Item, "code")),
-        title=_text(data, "title", path),
+        code=text(data, "code", path, default="", limit=_limit(Item, "code")),
+        title=text(data, "title", path),
         label=_own_label(data, path, levels, depth),
-        body=_text(data, "body", path, default=""),
-        title_en=_text(data, "title_en", path, default=""),
+        body=text(data, "body", path, default=""),
+        title_en=text(data, "title_en", path, default=""),
         line_start=line_start,
         line_end=line_end,
     )
-    children = _field(data, "children", path, list, default=[])
+    children = field(data, "children", path, list, default=[])
     item.children = [
-        _item(child, f"{path}.children[{index}]", depth + 1, levels) for index, child in enumerate(children)
+        _item(child, f"{path}.children[{index}]", depth + 1, levels, keys)
+        for index, child in enumerate(children)
     ]
     return item
 
@@ -235,14 +227,14 @@ def _own_label(data: dict[str, Any], path: str, levels: list[str], depth: int) -
 
     "label" is the name the reader sees (the item's own, else the level's), so a label equal
     to the level name may or may not have been written on the item; "label_on_item" tells."""
-    label = _text(data, "label", path, default="", limit=_limit(Item, "label"))
-    on_item = _field(data, "label_on_item", path, bool, default=False)
+    label = text(data, "label", path, default="", limit=_limit(Item, "label"))
+    on_item = field(data, "label_on_item", path, bool, default=False)
     level_name = levels[depth] if depth < len(levels) else ""
     return label if on_item or label != level_name else ""
 
 
 def _lines(data: dict[str, Any], path: str) -> tuple[int | None, int | None]:
-    lines = _field(data, "lines", path, list, default=None, nullable=True)
+    lines = field(data, "lines", path, list, default=None, nullable=True)
     if lines is None:
         return None, None
     if len(lines) != 2:
@@ -254,7 +246,7 @@ def _lines(data: dict[str, Any], path: str) -> tuple[int | None, int | None]:
 def _line_number(value: Any, path: str) -> int | None:
     if value is None:
         return None
-    if not _is_a(value, int) or not 0 <= value <= MAX_LINE:
+    if not is_a(value, int) or not 0 <= value <= MAX_LINE:
         raise Invalid(
             path,
             _("a line number should be a whole number from 0 to %(limit)s, not %(value)s.")
@@ -266,38 +258,38 @@ def _line_number(value: Any, path: str) -> int | None:
 def _anomalies(document: dict[str, Any], items: list[ParsedItem]) -> list[Anomaly]:
     return [
         _anomaly(value, f"anomalies[{index}]", items)
-        for index, value in enumerate(_field(document, "anomalies", "", list, default=[]))
+        for index, value in enumerate(field(document, "anomalies", "", list, default=[]))
     ]
 
 
 def _anomaly(value: Any, path: str, items: list[ParsedItem]) -> Anomaly:
-    data = _object(value, path, ANOMALY_KEYS)
-    kind = _text(data, "kind", path)
+    data = object_of(value, path, ANOMALY_KEYS)
+    kind = text(data, "kind", path)
     if kind not in AnomalyKind.values:
         raise Invalid(
             path,
             _("“%(value)s” is not a kind of anomaly; use one of %(choices)s.")
             % {"value": kind, "choices": ", ".join(AnomalyKind.values)},
         )
-    _text(data, "message", path, default="")  # written for readers, made again on display
+    text(data, "message", path, default="")  # written for readers, made again on display
     return Anomaly(
         kind=kind,
         line=_line_number(data.get("line"), f"{path}.line"),
-        code=_text(data, "code", path, default="", limit=_limit(AnomalyModel, "code")),
-        text=_text(data, "text", path, default=""),
-        params=_field(data, "params", path, dict, default={}),
+        code=text(data, "code", path, default="", limit=_limit(AnomalyModel, "code")),
+        text=text(data, "text", path, default=""),
+        params=field(data, "params", path, dict, default={}),
         item=_anomaly_item(data, path, items),
     )
 
 
 def _anomaly_item(data: dict[str, Any], path: str, items: list[ParsedItem]) -> ParsedItem | None:
     """Return the item an anomaly concerns, named by its position at each level ([0, 2])."""
-    positions = _field(data, "item", path, list, default=None, nullable=True)
+    positions = field(data, "item", path, list, default=None, nullable=True)
     if positions is None:
         return None
     siblings, item = items, None
     for position in positions:
-        if not _is_a(position, int) or not 0 <= position < len(siblings):
+        if not is_a(position, int) or not 0 <= position < len(siblings):
             raise Invalid(
                 f"{path}.item",
                 _("%(positions)s names no item of this plan.")
@@ -308,211 +300,11 @@ def _anomaly_item(data: dict[str, Any], path: str, items: list[ParsedItem]) -> P
     return item
 
 
-# The directory entries the plan's accepted links name, and the links on each item. Both
-# are optional: a plan without links has neither. Kept as checked dictionaries for the
-# directory's links_import service, which runs right after plan_import.
-
-DIRECTORY_KEYS = {
-    "partners": (
-        "ref", "name", "acronym", "other_names", "organisation_type", "country", "website", "is_funder",
-    ),
-    "places": ("ref", "kind", "iso_code", "name_fr", "name_en", "other_names", "parent"),
-    "themes": ("ref", "slug", "name_fr", "name_en", "keywords"),
-}  # fmt: skip
-LINK_KEYS = ("ref", "name", "iso_code", "evidence")
-PLACE_KINDS = ("country", "subnational", "region")
-# The lengths the directory's tables hold.
-DIRECTORY_LIMITS = {
-    "name": 300, "acronym": 50, "organisation_type": 10, "website": 200, "kind": 20, "iso_code": 2,
-    "name_fr": 200, "name_en": 200, "slug": 100,
-}  # fmt: skip
-
-
-def _directory(value: Any) -> dict[str, list[dict[str, Any]]]:
-    if value is None:
-        return {kind: [] for kind in DIRECTORY_KEYS}
-    data = _object(value, "directory", tuple(DIRECTORY_KEYS))
-    directory = {
-        kind: [
-            _directory_entry(entry, f"directory.{kind}[{index}]", keys)
-            for index, entry in enumerate(_field(data, kind, "directory", list, default=[]))
-        ]
-        for kind, keys in DIRECTORY_KEYS.items()
-    }
-    _check_references(directory)
-    return directory
-
-
-def _directory_entry(value: Any, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    data = _object(value, path, keys)
-    entry: dict[str, Any] = {"ref": _text(data, "ref", path)}
-    for key in keys[1:]:
-        if key in ("other_names", "keywords"):
-            entry[key] = _texts(data, key, path)
-        elif key in ("country", "parent"):
-            entry[key] = _field(data, key, path, str, default=None, nullable=True)
-        elif key == "is_funder":
-            entry[key] = _field(data, key, path, bool, default=False)
-        else:
-            required = _REQUIRED if key in ("name", "slug", "kind") else ""
-            entry[key] = _text(data, key, path, default=required, limit=DIRECTORY_LIMITS.get(key))
-    if entry.get("kind", "country") not in PLACE_KINDS:
-        raise Invalid(path, _("“%(value)s” is not a kind of place.") % {"value": entry["kind"]})
-    if "name_fr" in entry and not (entry["name_fr"] or entry["name_en"]):
-        raise Invalid(path, _("“name_fr” or “name_en” is needed."))
-    return entry
-
-
-def _texts(data: dict[str, Any], key: str, path: str) -> list[str]:
-    values = _field(data, key, path, list, default=[])
-    if not all(isinstance(value, str) for value in values):
-        raise Invalid(path, _("“%(key)s” should be a list of text.") % {"key": key})
-    return list(values)
-
-
-def _refs(directory: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
-    """Return the kind ("partners", "places", "themes") of every ref the directory defines."""
-    refs: dict[str, str] = {}
-    for kind, entries in directory.items():
-        for index, entry in enumerate(entries):
-            if entry["ref"] in refs:
-                raise Invalid(
-                    f"directory.{kind}[{index}]",
-                    _("the ref “%(ref)s” is used twice.") % {"ref": entry["ref"]},
-                )
-            refs[entry["ref"]] = kind
-    return refs
-
-
-def _check_references(directory: dict[str, list[dict[str, Any]]]) -> None:
-    places = {entry["ref"] for entry in directory["places"]}
-    for kind, key in (("partners", "country"), ("places", "parent")):
-        for index, entry in enumerate(directory[kind]):
-            if entry[key] is not None and entry[key] not in places:
-                raise Invalid(
-                    f"directory.{kind}[{index}].{key}",
-                    _("“%(ref)s” names no place of the directory.") % {"ref": entry[key]},
-                )
-
-
-def _attach_links(values: list[Any], items: list[ParsedItem], path: str, refs: dict[str, str]) -> None:
-    """Store each item's links in its extra fields, as (kind, ref, evidence)."""
-    for index, (value, item) in enumerate(zip(values, items, strict=True)):
-        here = f"{path}[{index}]"
-        item.extra["links"] = _item_links(value.get("links"), f"{here}.links", refs)
-        _attach_links(value.get("children", []), item.children, f"{here}.children", refs)
-
-
-def _item_links(value: Any, path: str, refs: dict[str, str]) -> list[tuple[str, str, str]]:
-    if value is None:
-        return []
-    data = _object(value, path, tuple(DIRECTORY_KEYS))
-    links = []
-    for kind in DIRECTORY_KEYS:
-        for index, entry in enumerate(_field(data, kind, path, list, default=[])):
-            link = _object(entry, f"{path}.{kind}[{index}]", LINK_KEYS)
-            target = _text(link, "ref", f"{path}.{kind}[{index}]")
-            if refs.get(target) != kind:
-                raise Invalid(
-                    f"{path}.{kind}[{index}]",
-                    _("“%(ref)s” names no entry of the directory's %(kind)s.")
-                    % {"ref": target, "kind": kind},
-                )
-            links.append((kind[:-1], target, _text(link, "evidence", path, default="")))
-    return links
-
-
-# Checking values one field at a time, each refusal naming where it is.
-
-_REQUIRED: Any = object()
-
-
-def _object(value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise Invalid(path, _("should be an object, not %(actual)s.") % {"actual": _kind_of(value)})
-    _refuse_unknown(value, path, allowed)
-    return value
-
-
-def _refuse_unknown(data: dict[str, Any], path: str, allowed: tuple[str, ...]) -> None:
-    for key in data:
-        if key not in allowed:
-            raise Invalid(
-                path,
-                _("“%(key)s” is not a field of this format; the fields are %(allowed)s.")
-                % {"key": key, "allowed": ", ".join(allowed)},
-            )
-
-
-def _field(
-    data: dict[str, Any],
-    key: str,
-    path: str,
-    expected: type,
-    *,
-    default: Any = _REQUIRED,
-    nullable: bool = False,
-) -> Any:
-    if key not in data:
-        if default is _REQUIRED:
-            raise Invalid(path, _("“%(key)s” is missing.") % {"key": key})
-        return default
-    value = data[key]
-    if (value is None and nullable) or _is_a(value, expected):
-        return value
-    raise Invalid(
-        path,
-        _("“%(key)s” should be %(expected)s, not %(actual)s.")
-        % {"key": key, "expected": _EXPECTED[expected](), "actual": _kind_of(value)},
-    )
-
-
-def _text(
-    data: dict[str, Any], key: str, path: str, *, default: Any = _REQUIRED, limit: int | None = None
-) -> str:
-    value: str = _field(data, key, path, str, default=default)
-    if limit is not None and len(value) > limit:
-        raise Invalid(
-            path,
-            _("“%(key)s” is longer than %(limit)s characters.") % {"key": key, "limit": limit},
-        )
-    return value
-
-
-def _is_a(value: Any, expected: type) -> bool:
-    # JSON's true and false are Python ints too, but never a count or a line number.
-    if isinstance(value, bool):
-        return expected is bool
-    return isinstance(value, expected)
-
-
 def _limit(model: type[Plan | Item | AnomalyModel], name: str) -> int:
     """Return the length the database holds for a text field, so it is refused here first."""
-    field = model._meta.get_field(name)
-    return int(field.max_length) if isinstance(field, Field) and field.max_length else 0
+    model_field = model._meta.get_field(name)
+    return int(model_field.max_length) if isinstance(model_field, Field) and model_field.max_length else 0
 
 
 # Item.path holds PATH_STEP characters per level, so the tree cannot be deeper than this.
 MAX_DEPTH = _limit(Item, "path") // PATH_STEP
-
-
-_EXPECTED: dict[type, Callable[[], str]] = {
-    str: lambda: pgettext("JSON type", "text"),
-    int: lambda: pgettext("JSON type", "a whole number"),
-    list: lambda: pgettext("JSON type", "a list"),
-    dict: lambda: pgettext("JSON type", "an object"),
-    bool: lambda: pgettext("JSON type", "true or false"),
-}
-
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return pgettext("JSON type", "null")
-    if isinstance(value, bool):
-        return _EXPECTED[bool]()
-    if isinstance(value, int | float):
-        return pgettext("JSON type", "a number")
-    for expected in (str, list, dict):
-        if isinstance(value, expected):
-            return _EXPECTED[expected]()
-    return repr(type(value))

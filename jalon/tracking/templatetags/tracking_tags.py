@@ -25,4 +25,3 @@ def markdown_excerpt(text: str, words: int = 20) -> str:
     The result is plain text (entities decoded), so the template escapes it as any text."""
     plain = html.unescape(strip_tags(render_markdown(text)))
     return Truncator(" ".join(plain.split())).words(words)
-
