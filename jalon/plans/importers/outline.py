@@ -46,17 +46,15 @@ from django.utils.translation import gettext as _
 
 from jalon.lib.text import fold
 
-from ..models import PATH_STEP, Item
 from .base import Anomaly, ImportFailure, ParsedItem, ParsedPlan
 from .checks import MAX_REPORTED_GAP, ROMAN, code_ordinal, last_segment, normalise_code
 from .common import period_from_text
+from .limits import MAX_DEPTH
 from .source import Source
 
 FORMAT = "outline"
 EXTENSIONS = ("md", "markdown", "mdown", "mkd", "txt", "text")
 
-# Item.path holds PATH_STEP characters per level: the tree cannot be deeper than this.
-MAX_DEPTH = (Item._meta.get_field("path").max_length or 255) // PATH_STEP
 TAB_WIDTH = 4
 # Indentation given to text that always belongs to the item above (Word paragraphs).
 UNDER_EVERYTHING = 10**6
