@@ -36,7 +36,7 @@ import datetime
 import json
 from collections.abc import Iterator
 
-from ..importers.outline import ItemText, is_structural, read_line
+from ..importers.outline.tokens import ItemText, is_structural, read_line
 from ..models import Item, Plan
 from ..tree import Node, plan_tree
 

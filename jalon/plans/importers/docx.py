@@ -39,9 +39,10 @@ from lxml import etree
 
 from jalon.lib.text import fold
 
-from . import outline
 from .base import Anomaly, ParsedPlan
-from .outline import UNDER_EVERYTHING, ItemText, Token
+from .outline.plan import finish_plan, levels_from_labels, take_title
+from .outline.tokens import ItemText, Token, read_item_text, read_line
+from .outline.tree import UNDER_EVERYTHING, build_tree
 from .source import Source
 
 FORMAT = "docx"
@@ -83,9 +84,9 @@ def parse(source: Source, format: str) -> ParsedPlan:
     tokens = list(reader.tokens())
     plan = ParsedPlan(title=reader.title, format=FORMAT, anomalies=reader.anomalies)
     if not plan.title:
-        plan.title = outline.take_title(tokens) or (document.core_properties.title or "").strip()
-    outline.build_tree(plan, tokens, source)
-    outline.finish_plan(plan, source, levels=_levels(plan, reader.header_levels))
+        plan.title = take_title(tokens) or (document.core_properties.title or "").strip()
+    build_tree(plan, tokens, source)
+    finish_plan(plan, source, levels=_levels(plan, reader.header_levels))
     return plan
 
 
@@ -106,7 +107,7 @@ def open_document(source: Source) -> Any:
 
 def _levels(plan: ParsedPlan, header_levels: dict[int, str]) -> list[str]:
     """Return the level names of the tables' header rows, else those written on items."""
-    levels = outline.levels_from_labels(plan)
+    levels = levels_from_labels(plan)
     for depth, name in sorted(header_levels.items()):
         while len(levels) <= depth:
             levels.append("")
@@ -453,7 +454,7 @@ class Reader:
         number = self._number(style)
         if not text and not number:
             return None
-        item = _numbered(number, text) if number else outline.read_item_text(text, "heading")
+        item = _numbered(number, text) if number else read_item_text(text, "heading")
         return _token("heading", paragraph.line, item, level=level)
 
     def _list_item(self, paragraph: Paragraph, text: str, style: Style) -> Token | None:
@@ -469,7 +470,7 @@ class Reader:
         )
         if not numbered and not bullet and not NUMBER_STYLE.search(style.name):
             return None  # "List Continue", "List 2": indented text, not items
-        item = _numbered(number, text) if number else outline.read_item_text(text, "bullet")
+        item = _numbered(number, text) if number else read_item_text(text, "bullet")
         token = _token("item", paragraph.line, item, marker="•" if bullet else "")
         token.indent = depth * LEVEL_WIDTH
         token.content_column = token.indent + 2
@@ -485,7 +486,7 @@ class Reader:
     def _typed(self, paragraph: Paragraph, text: str) -> Token:
         """Read a paragraph that no style makes an item as an outline line would be read."""
         first, _newline, rest = text.partition("\n")
-        token = outline.read_line(first, paragraph.line)
+        token = read_line(first, paragraph.line)
         if token.kind == "item":
             token.indent = 0
             token.content_column = 0
@@ -579,7 +580,7 @@ class Reader:
     def _is_header(self, row: list[list[Paragraph]]) -> bool:
         texts = [self._cell_text(cell) for cell in row]
         return len(texts) >= 2 and all(
-            text and len(text.split()) <= 4 and outline.read_line(text, 0).kind == "text" for text in texts
+            text and len(text.split()) <= 4 and read_line(text, 0).kind == "text" for text in texts
         )
 
     def _name_levels(self, row: list[list[Paragraph]]) -> bool:
@@ -600,7 +601,7 @@ class Reader:
 
 def _numbered(number: str, text: str) -> ItemText:
     """Return the item of a paragraph Word numbers itself: the number is its code."""
-    read = outline.read_item_text(f"{number} {text}", "heading")
+    read = read_item_text(f"{number} {text}", "heading")
     if (read.code or read.label) and read.title == text.strip():
         return read  # a pattern such as "Axe %1 :" also names the level
     return ItemText(number, "", text.strip())
