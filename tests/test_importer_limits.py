@@ -3,7 +3,8 @@
 from django.db.models import CharField, Model
 
 from jalon.plans.importers import limits
-from jalon.plans.models import PATH_STEP, Anomaly, Item, Plan
+from jalon.plans.importers.base import ANOMALY_KINDS, PLAN_STATUSES
+from jalon.plans.models import PATH_STEP, Anomaly, AnomalyKind, Item, Plan, PlanStatus
 
 # Every length in limits.py and the fields it must equal.
 MIRRORED_FIELDS: dict[str, list[tuple[type[Model], str]]] = {
@@ -38,3 +39,11 @@ def test_each_length_is_its_fields_max_length() -> None:
 def test_every_limit_is_checked_against_a_field() -> None:
     declared = {name for name in vars(limits) if name.isupper()}
     assert declared == {"MAX_DEPTH", *MIRRORED_FIELDS}
+
+
+def test_importers_report_the_kinds_of_anomaly_the_model_knows() -> None:
+    assert list(ANOMALY_KINDS) == AnomalyKind.values
+
+
+def test_a_plan_file_gives_the_statuses_the_model_knows() -> None:
+    assert list(PLAN_STATUSES) == PlanStatus.values

@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from jalon.lib.text import fold
 
+from .importers import limits
+
 # Each step of Item.path is the item's position among its siblings, zero-padded so that
 # ordering by path is the document order and a subtree is one "path starts with" query.
 PATH_STEP = 5
@@ -65,11 +67,13 @@ class PlanQuerySet(models.QuerySet["Plan"]):
 
 class Plan(models.Model):
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
-    title = models.CharField(_("title"), max_length=500)
-    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=limits.PLAN_TITLE_MAX_LENGTH)
+    organisation = models.CharField(
+        _("organisation"), max_length=limits.PLAN_ORGANISATION_MAX_LENGTH, blank=True
+    )
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
-    language = models.CharField(_("language"), max_length=10, default="fr")
+    language = models.CharField(_("language"), max_length=limits.PLAN_LANGUAGE_MAX_LENGTH, default="fr")
     status = models.CharField(
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
@@ -148,9 +152,9 @@ class Item(models.Model):
     )
     position = models.PositiveIntegerField(_("position"))
     depth = models.PositiveSmallIntegerField(_("depth"))
-    path = models.CharField(max_length=255, db_index=True)
-    code = models.CharField(_("code"), max_length=50, blank=True)
-    label = models.CharField(_("label"), max_length=200, blank=True)
+    path = models.CharField(max_length=limits.MAX_DEPTH * PATH_STEP, db_index=True)
+    code = models.CharField(_("code"), max_length=limits.CODE_MAX_LENGTH, blank=True)
+    label = models.CharField(_("label"), max_length=limits.LABEL_MAX_LENGTH, blank=True)
     title = models.TextField(_("title"))
     title_en = models.TextField(_("title in English"), blank=True)
     body = models.TextField(_("text"), blank=True)
@@ -238,7 +242,7 @@ class Anomaly(models.Model):
     item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="anomalies")
     position = models.PositiveIntegerField()
     kind = models.CharField(_("kind"), max_length=30, choices=AnomalyKind.choices)
-    code = models.CharField(_("code"), max_length=50, blank=True)
+    code = models.CharField(_("code"), max_length=limits.CODE_MAX_LENGTH, blank=True)
     line = models.PositiveIntegerField(_("line"), null=True, blank=True)
     text = models.TextField(_("source text"), blank=True)
     params = models.JSONField(default=dict, blank=True)

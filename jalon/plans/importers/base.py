@@ -8,6 +8,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+# The kinds of anomaly an importer reports and the statuses a plan file may give; the
+# models' AnomalyKind and PlanStatus hold the same values (tests/test_importer_limits.py).
+ANOMALY_KINDS = (
+    "duplicate_code", "missing_code", "out_of_order", "code_mismatch", "no_code", "level_label",
+    "joined_text", "attached_text", "unplaced_text", "markup",
+)  # fmt: skip
+PLAN_STATUSES = ("draft", "adopted", "archived")
+
 
 class ImportFailure(Exception):
     """The source cannot be read at all; the message names the file and the problem."""
@@ -34,7 +42,7 @@ class ParsedItem:
 
 @dataclass
 class Anomaly:
-    kind: str  # one of plans.models.AnomalyKind
+    kind: str  # one of ANOMALY_KINDS
     line: int | None = None
     code: str = ""
     text: str = ""  # the source words concerned, verbatim

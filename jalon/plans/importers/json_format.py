@@ -15,13 +15,18 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Field
 from django.utils.translation import gettext as _
 
-from ..models import PATH_STEP, AnomalyKind, Item, Plan, PlanStatus
-from ..models import Anomaly as AnomalyModel
-from .base import Anomaly, ParsedItem, ParsedPlan
+from .base import ANOMALY_KINDS, PLAN_STATUSES, Anomaly, ParsedItem, ParsedPlan
 from .json_checks import Invalid, date, field, is_a, kind_of, object_of, refuse_unknown, text
+from .limits import (
+    CODE_MAX_LENGTH,
+    LABEL_MAX_LENGTH,
+    MAX_DEPTH,
+    PLAN_LANGUAGE_MAX_LENGTH,
+    PLAN_ORGANISATION_MAX_LENGTH,
+    PLAN_TITLE_MAX_LENGTH,
+)
 from .source import Source
 
 if TYPE_CHECKING:
@@ -138,18 +143,18 @@ def _plan(document: dict[str, Any], keys: _Keys, sections: Sequence[DocumentSect
         for index, value in enumerate(field(document, "items", "", list))
     ]
     parsed = ParsedPlan(
-        title=text(document, "title", "", limit=_limit(Plan, "title")),
+        title=text(document, "title", "", limit=PLAN_TITLE_MAX_LENGTH),
         format=FORMAT,
         items=items,
         anomalies=_anomalies(document, items),
         levels=levels,
         period_start=period_start,
         period_end=period_end,
-        language=text(document, "language", "", default="fr", limit=_limit(Plan, "language")),
+        language=text(document, "language", "", default="fr", limit=PLAN_LANGUAGE_MAX_LENGTH),
         preamble=text(document, "preamble", "", default=""),
         extra={
             "organisation": text(
-                document, "organisation", "", default="", limit=_limit(Plan, "organisation")
+                document, "organisation", "", default="", limit=PLAN_ORGANISATION_MAX_LENGTH
             ),
             "status": _status(document),
             "source": _source(document.get("source")),
@@ -182,12 +187,12 @@ def _period(period: Any) -> tuple[datetime.date | None, datetime.date | None]:
 
 
 def _status(document: dict[str, Any]) -> str:
-    status = text(document, "status", "", default=PlanStatus.DRAFT.value)
-    if status not in PlanStatus.values:
+    status = text(document, "status", "", default=PLAN_STATUSES[0])
+    if status not in PLAN_STATUSES:
         raise Invalid(
             "status",
             _("“%(value)s” is not a plan status; use one of %(choices)s.")
-            % {"value": status, "choices": ", ".join(PlanStatus.values)},
+            % {"value": status, "choices": ", ".join(PLAN_STATUSES)},
         )
     return status
 
@@ -206,7 +211,7 @@ def _item(value: Any, path: str, depth: int, levels: list[str], keys: _Keys) -> 
     data = object_of(value, path, keys.item)
     line_start, line_end = _lines(data, path)
     item = ParsedItem(
-        code=text(data, "code", path, default="", limit=_limit(Item, "code")),
+        code=text(data, "code", path, default="", limit=CODE_MAX_LENGTH),
         title=text(data, "title", path),
         label=_own_label(data, path, levels, depth),
         body=text(data, "body", path, default=""),
@@ -227,7 +232,7 @@ def _own_label(data: dict[str, Any], path: str, levels: list[str], depth: int) -
 
     "label" is the name the reader sees (the item's own, else the level's), so a label equal
     to the level name may or may not have been written on the item; "label_on_item" tells."""
-    label = text(data, "label", path, default="", limit=_limit(Item, "label"))
+    label = text(data, "label", path, default="", limit=LABEL_MAX_LENGTH)
     on_item = field(data, "label_on_item", path, bool, default=False)
     level_name = levels[depth] if depth < len(levels) else ""
     return label if on_item or label != level_name else ""
@@ -265,17 +270,17 @@ def _anomalies(document: dict[str, Any], items: list[ParsedItem]) -> list[Anomal
 def _anomaly(value: Any, path: str, items: list[ParsedItem]) -> Anomaly:
     data = object_of(value, path, ANOMALY_KEYS)
     kind = text(data, "kind", path)
-    if kind not in AnomalyKind.values:
+    if kind not in ANOMALY_KINDS:
         raise Invalid(
             path,
             _("“%(value)s” is not a kind of anomaly; use one of %(choices)s.")
-            % {"value": kind, "choices": ", ".join(AnomalyKind.values)},
+            % {"value": kind, "choices": ", ".join(ANOMALY_KINDS)},
         )
     text(data, "message", path, default="")  # written for readers, made again on display
     return Anomaly(
         kind=kind,
         line=_line_number(data.get("line"), f"{path}.line"),
-        code=text(data, "code", path, default="", limit=_limit(AnomalyModel, "code")),
+        code=text(data, "code", path, default="", limit=CODE_MAX_LENGTH),
         text=text(data, "text", path, default=""),
         params=field(data, "params", path, dict, default={}),
         item=_anomaly_item(data, path, items),
@@ -298,13 +303,3 @@ def _anomaly_item(data: dict[str, Any], path: str, items: list[ParsedItem]) -> P
         item = siblings[position]
         siblings = item.children
     return item
-
-
-def _limit(model: type[Plan | Item | AnomalyModel], name: str) -> int:
-    """Return the length the database holds for a text field, so it is refused here first."""
-    model_field = model._meta.get_field(name)
-    return int(model_field.max_length) if isinstance(model_field, Field) and model_field.max_length else 0
-
-
-# Item.path holds PATH_STEP characters per level, so the tree cannot be deeper than this.
-MAX_DEPTH = _limit(Item, "path") // PATH_STEP

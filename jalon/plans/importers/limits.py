@@ -1,9 +1,8 @@
 """The most a plan's fields can hold, declared here so that importers check a source
 against them without loading the models: an importer stays a pure function of the bytes.
 
-Each constant mirrors a field of plans/models.py. The models cannot read them from here
-(importing this package loads every importer, and the JSON importer loads the models),
-so tests/test_importer_limits.py checks that each agrees with its field."""
+The models declare their fields with these (plans/models.py), and
+tests/test_importer_limits.py checks that each still agrees with its field."""
 
 # Item.path holds five characters per level in 255: the tree cannot be deeper than this.
 MAX_DEPTH = 51
