@@ -22,6 +22,8 @@ from jalon.plans.models import PATH_STEP, Item, Plan
 from jalon.results.models import BudgetLine, Indicator, IndicatorValue, Measure, Result, Target
 from jalon.tracking.models import Status
 
+from .validation import problems
+
 Level = Literal["action", "orientation"]
 
 # Our statuses in IATI's ActivityStatus codelist: 1 pipeline, 2 implementation,
@@ -356,8 +358,6 @@ def reporting_org_from_settings(plan: Plan, *, ref: str = "", name: str = "", ty
 
 def iati_document(plan: Plan, *, level: Level, reporting_org: ReportingOrg) -> bytes:
     """Return the plan as valid IATI 2.03 XML, or raise IatiError naming every problem."""
-    from .validation import problems
-
     document = activities_xml(plan, level=level, reporting_org=reporting_org)
     found = problems(document)
     if found:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .model import Report, Step
+from .render_docx import render_docx
+from .render_html import render_html
 
 
 def _silent(label: str) -> None:
@@ -31,8 +33,6 @@ class Format:
 
 
 def _html(report: Report, step: Step) -> bytes:
-    from .render_html import render_html
-
     html = render_html(report).encode()
     step(_("HTML laid out"))
     return html
@@ -48,8 +48,6 @@ def _pdf(report: Report, step: Step) -> bytes:
 
 
 def _docx(report: Report, step: Step) -> bytes:
-    from .render_docx import render_docx
-
     return render_docx(report, step=step)
 
 

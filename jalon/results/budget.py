@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Sum
 from django.db.models.functions import Left
 
+from jalon.directory.models import Partner
 from jalon.plans.models import PATH_STEP, Item, Plan
 
 from .models import BudgetLine
@@ -90,8 +91,6 @@ class FunderAmounts(Amounts):
 
 def funder_budget(plan: Plan) -> list[FunderAmounts]:
     """Return the plan's budget by funder and currency in one query, own funds last."""
-    from jalon.directory.models import Partner
-
     rows = (
         BudgetLine.objects.filter(item__plan=plan)
         .values("funder", "currency")
