@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test test-postgres bench lint messages demo-db clean
+.PHONY: run serve test test-postgres bench lint messages demo-db clean
 
 $(BIN)/uv:
 	python3 -m venv $(VENV)
@@ -15,10 +15,15 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
 	touch $@
 
 ## run: migrate the SQLite database, load the demo plan and serve on http://127.0.0.1:8000
+## with a worker of the task queue beside the development server
 run: $(VENV)/.synced
-	$(BIN)/jalon migrate --no-input
-	$(BIN)/jalon demo
-	$(BIN)/jalon runserver 127.0.0.1:8000
+	scripts/run-demo
+
+## serve: serve Jalon as in production (Gunicorn, a queue worker, periodic jobs, compressed
+## static files) on http://127.0.0.1:8000; settings from the environment or .env
+serve: $(VENV)/.synced
+	scripts/ensure-system-packages
+	scripts/serve
 
 ## test: run the whole test suite (browser tests included) on the configured database,
 ## spread over the machine's cores (each worker has its own test database)
@@ -38,12 +43,12 @@ bench: $(VENV)/.synced
 ## lint: ruff and mypy
 lint: $(VENV)/.synced
 	$(BIN)/ruff check jalon tests bench
-	$(BIN)/mypy jalon
+	JALON_DEBUG=1 $(BIN)/mypy jalon
 
 ## messages: refresh both translation catalogues and compile them
 messages: $(VENV)/.synced
-	cd jalon && ../$(BIN)/jalon makemessages -l fr -l en --no-obsolete --add-location file
-	cd jalon && ../$(BIN)/jalon compilemessages
+	cd jalon && JALON_DEBUG=1 ../$(BIN)/jalon makemessages -l fr -l en --no-obsolete --add-location file
+	cd jalon && JALON_DEBUG=1 ../$(BIN)/jalon compilemessages
 
 clean:
 	rm -rf $(VENV) var

@@ -10,11 +10,17 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JALON_VAR_DIR", BASE_DIR / "var"))
 
-DEBUG = os.environ.get("JALON_DEBUG", "1") == "1"
-# A fixed key is only acceptable for the local demo; production sets JALON_SECRET_KEY.
-SECRET_KEY = os.environ.get("JALON_SECRET_KEY", "" if not DEBUG else "insecure-local-demo-key")
-if not SECRET_KEY:
-    raise RuntimeError("JALON_SECRET_KEY must be set when JALON_DEBUG is not 1.")
+# Off unless asked for: a server started without the variable never shows a traceback.
+# `make run` and the tests turn it on.
+DEBUG = os.environ.get("JALON_DEBUG", "0") == "1"
+# The key .env.example shows, and the demo's: known to anyone who read them.
+KNOWN_KEYS = {"change-me-to-a-long-random-string", "insecure-local-demo-key", ""}
+SECRET_KEY = os.environ.get("JALON_SECRET_KEY", "insecure-local-demo-key" if DEBUG else "")
+if not DEBUG and SECRET_KEY in KNOWN_KEYS:
+    raise RuntimeError(
+        "JALON_SECRET_KEY must be set to a long random value of your own when JALON_DEBUG is not 1 "
+        "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 # Production settings (JALON_DEBUG=0) never get demo accounts with a published password.
 JALON_DEMO_ALLOWED = DEBUG
 ALLOWED_HOSTS = os.environ.get("JALON_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -27,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "jalon.operations",
     "jalon.accounts",
     "jalon.plans",
     "jalon.tracking",
@@ -45,6 +54,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after, before sessions and the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jalon.lib.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +97,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("JALON_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {
+        # Several server processes write to one file: a writer waits for the lock instead of
+        # failing, and takes it when its transaction starts, so that two racing edits meet
+        # as a version conflict (409), never as "database is locked" halfway through.
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        # Readers never wait for a writer (write-ahead log); NORMAL is safe with it.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -129,9 +151,26 @@ STATIC_URL = "static/"
 # Attachments live here and are served only through a view that checks permissions.
 MEDIA_ROOT = VAR_DIR / "media"
 JALON_MAX_ATTACHMENT_BYTES = int(os.environ.get("JALON_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))
-# PDF and DOCX reports are prepared in a thread of the web process, so that a long layout
-# outlives the request; 0 prepares them inside the request (tests, debugging).
-JALON_REPORTS_IN_BACKGROUND = os.environ.get("JALON_REPORTS_IN_BACKGROUND", "1") == "1"
+
+# Slow and scheduled work (report files, e-mails, reminders) goes through Django's tasks
+# interface to a queue held in the database: any number of `jalon db_worker` processes on
+# any number of machines take from it. "immediate" runs each task at once, inside the
+# process that asks (tests, debugging).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("JALON_TASKS", "database")]}}
+
+# One process keeps its cache in its own memory; several servers share Redis.
+JALON_CACHE_URL = os.environ.get("JALON_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": JALON_CACHE_URL}
+        if JALON_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # The organisation that publishes the IATI files: its IATI identifier (for a Canadian
 # charity, CA-CRA_ACC- and its registration number), name and OrganisationType code.
@@ -139,9 +178,11 @@ JALON_IATI_ORGANISATION_REF = os.environ.get("JALON_IATI_ORGANISATION_REF", "")
 JALON_IATI_ORGANISATION_NAME = os.environ.get("JALON_IATI_ORGANISATION_NAME", "")
 JALON_IATI_ORGANISATION_TYPE = os.environ.get("JALON_IATI_ORGANISATION_TYPE", "21")
 
-# In the demo, e-mails are written as files under var/mail instead of being sent.
+# Every e-mail is handed to the task queue, which sends it through the real backend: SMTP,
+# or in the demo files written under var/mail. A slow mail server never holds a page.
 EMAIL_HOST = os.environ.get("JALON_EMAIL_HOST", "")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = "jalon.operations.mail.QueuedEmailBackend"
+JALON_EMAIL_DELIVERY_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.filebased.EmailBackend"
@@ -155,16 +196,64 @@ DEFAULT_FROM_EMAIL = os.environ.get("JALON_FROM_EMAIL", "jalon@localhost")
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # an invitation stays valid for three days
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "jalon" / "static"]
+# The demo and the tests serve static files from the app folders as they change.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # In production `jalon collectstatic` names each file by its content and writes its gzip
+    # and brotli twins; WhiteNoise serves them with a cache of a year.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# In production people reach Jalon over HTTPS only: Django sends them there, tells browsers
+# to stay there (HSTS) and sends cookies over HTTPS only. JALON_HTTPS=0 is for trying the
+# production server on one's own machine over plain HTTP.
+HTTPS = os.environ.get("JALON_HTTPS", "0" if DEBUG else "1") == "1"
+# Behind a reverse proxy that speaks TLS (docs/deploy.md), the proxy says the request
+# came over HTTPS; Django must not believe that header from anyone else.
+if os.environ.get("JALON_BEHIND_TLS_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("JALON_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JALON_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = False
+# The addresses people reach Jalon at (https://jalon.example.org), for the Origin check of
+# forms posted through a proxy.
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JALON_TRUSTED_ORIGINS", "").split(",") if o]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Pages load scripts, styles, images and fonts from Jalon itself only, and no inline script
+# runs: text that slipped through as markup still cannot act.
+CONTENT_SECURITY_POLICY = {
+    # The API's document viewer is ninja's own page, with its inline start-up script.
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/docs"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # Imports larger than this are refused before parsing: no plan is that long.
 JALON_MAX_IMPORT_BYTES = int(os.environ.get("JALON_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))
@@ -174,4 +263,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JALON_LOG_LEVEL", "WARNING")},
+    # The task queue says which task started and ended, one line each.
+    "loggers": {"django_tasks_db": {"level": "INFO"}},
 }

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     # Visitors choose the language of the sign-in page before they have an account.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("jalon.operations.urls")),
     path("comptes/", include("jalon.accounts.urls")),
     path("api/v1/", include("jalon.api.urls", namespace="api")),
     path("comptes/jetons/", include("jalon.api.token_urls")),

@@ -477,7 +477,9 @@ def test_someone_elses_table_upload_is_not_found_and_no_token_is_401(plan: Plan,
 
 @pytest.fixture
 def reports_at_once(settings: Any) -> None:
-    settings.JALON_REPORTS_IN_BACKGROUND = False
+    # The test's queue runs each task at once (tests/settings.py): the report is ready
+    # when the request that asks for it answers.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def test_a_member_asks_for_a_docx_report_follows_it_and_downloads_it(
@@ -502,7 +504,8 @@ def test_a_member_asks_for_a_docx_report_follows_it_and_downloads_it(
 
 
 def test_a_report_still_being_prepared_cannot_be_downloaded_yet(plan: Plan, settings: Any) -> None:
-    settings.JALON_REPORTS_IN_BACKGROUND = True  # the thread starts on commit, never inside a test
+    # A queue that keeps the task without running it: no worker has taken the job yet.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     api = Api(person("martin"))
     job = api.send("post", "/plans/plan/report-jobs", {"format": "pdf"}).json()
     assert job["state"] == "queued" and job["download"] is None

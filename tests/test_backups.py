@@ -169,10 +169,12 @@ def other_databases(tmp_path: Path) -> list[str]:
     if connection.vendor == "sqlite" and postgresql_listens():
         import psycopg
 
+        # A name of this run's own: another run on the same server must not drop it midway.
+        name = f"jalon_restore_test_{os.getpid()}"
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS jalon_restore_test")
-            admin.execute("CREATE DATABASE jalon_restore_test")
-        targets.append("postgres://postgres@127.0.0.1:5432/jalon_restore_test")
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+        targets.append(f"postgres://postgres@127.0.0.1:5432/{name}")
     return targets
 
 
@@ -187,9 +189,12 @@ def test_the_commands_carry_a_server_to_another_database(media: Path, tmp_path: 
         restored = subprocess.run(
             [*jalon, "restore", str(backup)], env=env, cwd=REPO, capture_output=True, text=True
         )
-        assert restored.returncode == 0, restored.stderr
+        assert restored.returncode == 0, (database, restored.stderr)
         again = tmp_path / f"again{number}.zip"
-        subprocess.run([*jalon, "backup", str(again)], env=env, cwd=REPO, check=True, capture_output=True)
+        backed_up = subprocess.run(
+            [*jalon, "backup", str(again)], env=env, cwd=REPO, capture_output=True, text=True
+        )
+        assert backed_up.returncode == 0, backed_up.stderr
         assert rows_of(again) == rows_of(backup), database
         copied = tmp_path / f"server{number}" / "media"
         assert [found.read_bytes() for found in copied.rglob("*") if found.is_file()] == [ATTACHMENT]

@@ -42,7 +42,7 @@ def test_a_coordinator_accepts_a_proposed_link_and_sees_it_on_the_item_page(
 
     proposal = page.locator(f"#link-{link.pk}")
     expect(proposal.locator("mark")).to_have_text("FOTSSIEH")
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # the page's own CSP refuses inline scripts
     assert page.evaluate(AXE_VIOLATIONS) == []
 
     proposal.locator("form:has(input[value=accept]) button").click()

@@ -93,7 +93,7 @@ def test_no_portal_page_has_an_accessibility_violation(
     for path in portal_pages(published):
         page = visit.open(path)
         expect(page.locator("html")).to_have_attribute("lang", language)
-        page.add_script_tag(path=str(AXE))
+        page.evaluate(AXE.read_text())  # the page's own CSP refuses inline scripts
         violations = page.evaluate(AXE_VIOLATIONS)
         assert not violations, f"{path} ({language}):\n" + "\n".join(
             f"- {v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
@@ -123,7 +123,7 @@ def test_a_coordinator_publishes_a_journal_entry_from_the_action_page(
     action = published.items.get(code=ACTION)
     page = visit.open(action.get_absolute_url())
     page.locator(".journal__new summary").click()
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # the page's own CSP refuses inline scripts
     assert page.evaluate(AXE_VIOLATIONS) == []
     page.locator("#update_text").fill("Deuxième atelier, ouvert au public.")
     page.locator("#update_public").check()

@@ -18,6 +18,7 @@ JALON = Path(__file__).resolve().parent.parent / "jalon"
 # From the ground up; an app imports from the rows below its own only.
 LAYERS: list[set[str]] = [
     {"lib"},
+    {"operations"},
     {"accounts"},
     {"plans"},
     {"tracking"},

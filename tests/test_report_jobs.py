@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import threading
 import zipfile
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from jalon.accounts.models import Role, User
 from jalon.backups.services import backup_restore, backup_write
 from jalon.plans.models import Plan
 from jalon.reports import jobs
-from jalon.reports.jobs import ProgressRecorder, report_files_prune, report_job_start, thread_name
+from jalon.reports.jobs import ProgressRecorder, report_files_prune, report_job_start, report_jobs_recover
 from jalon.reports.models import JobState, ReportJob
 from jalon.tracking.demo import demo_tracking_create
 
@@ -35,11 +34,6 @@ ASKED = {"date_from": "2024-01-01", "date_to": "2025-12-31", "language": "fr"}
 def media(settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def inline(settings) -> None:
-    settings.JALON_REPORTS_IN_BACKGROUND = False
 
 
 @pytest.fixture
@@ -79,7 +73,7 @@ def a_job(plan: Plan, user: User | None = None, **fields: object) -> ReportJob:
 
 
 def test_a_member_asks_for_a_pdf_and_downloads_it_when_ready(
-    client: Client, seed: Plan, member: User, inline: None
+    client: Client, seed: Plan, member: User
 ) -> None:
     location = ask(client, seed, "pdf")
     assert location == reverse("reports:page", args=[seed.slug]) + "#report-jobs"
@@ -97,7 +91,7 @@ def test_a_member_asks_for_a_pdf_and_downloads_it_when_ready(
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
 
 
-def test_a_docx_job_gives_a_word_file(client: Client, seed: Plan, member: User, inline: None) -> None:
+def test_a_docx_job_gives_a_word_file(client: Client, seed: Plan, member: User) -> None:
     ask(client, seed, "docx")
     job = ReportJob.objects.get()
     assert job.state == JobState.DONE
@@ -108,7 +102,7 @@ def test_a_docx_job_gives_a_word_file(client: Client, seed: Plan, member: User, 
 
 
 def test_a_file_left_by_an_earlier_database_does_not_rename_the_report(
-    client: Client, seed: Plan, member: User, inline: None, media: Path
+    client: Client, seed: Plan, member: User, media: Path
 ) -> None:
     job = a_job(seed)  # the next job takes the key after this one
     leftover = media / "reports" / str(seed.pk) / str(job.pk + 1)
@@ -129,7 +123,7 @@ def test_asking_for_html_still_shows_the_report_at_its_own_address(
 
 
 def test_a_layout_that_fails_marks_the_job_failed_with_its_reason_and_no_error_page(
-    client: Client, seed: Plan, member: User, inline: None, monkeypatch: pytest.MonkeyPatch
+    client: Client, seed: Plan, member: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(report: object) -> bytes:
         raise RuntimeError("Pango is missing")
@@ -189,17 +183,48 @@ def test_the_list_refreshes_itself_while_a_job_runs_and_stops_when_none_does(
     assert "hx-trigger" not in text and "report-jobs__refresh" not in text
 
 
-def test_a_job_unfinished_an_hour_after_it_was_asked_shows_as_interrupted(
+def test_a_job_whose_worker_went_silent_shows_as_interrupted_and_is_still_watched(
     client: Client, seed: Plan, member: User, settings
 ) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    stale = a_job(
-        seed, member, state=JobState.RUNNING, created_at=timezone.now() - datetime.timedelta(hours=2)
-    )
-    assert stale.is_interrupted() and not stale.is_active()
+    silent = timezone.now() - datetime.timedelta(minutes=2)
+    stale = a_job(seed, member, state=JobState.RUNNING, attempts=1, heartbeat_at=silent)
+    assert stale.is_interrupted() and stale.is_active()
     text = client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
-    assert "report-job--interrupted" in text and "Interrupted: the server stopped" in text
-    assert "hx-trigger" not in text
+    assert "report-job--interrupted" in text and "It will be tried again within a minute" in text
+    assert 'hx-trigger="every 2s"' in text
+
+
+def test_a_job_whose_worker_is_alive_is_not_interrupted(seed: Plan) -> None:
+    alive = a_job(seed, state=JobState.RUNNING, attempts=1, heartbeat_at=timezone.now())
+    assert not alive.is_interrupted()
+    assert report_jobs_recover() == 0
+
+
+def test_a_job_lost_by_its_worker_is_queued_again_and_prepared(seed: Plan) -> None:
+    silent = timezone.now() - datetime.timedelta(minutes=2)
+    lost = a_job(seed, state=JobState.RUNNING, attempts=1, heartbeat_at=silent, format="docx")
+    assert report_jobs_recover() == 1
+    lost.refresh_from_db()
+    # The test's queue runs a task at once: the second attempt has already succeeded.
+    assert (lost.state, lost.attempts, lost.progress) == (JobState.DONE, 2, 100)
+    assert lost.task_id and lost.file
+
+
+def test_a_job_lost_twice_fails_with_a_reason_instead_of_waiting_forever(seed: Plan) -> None:
+    silent = timezone.now() - datetime.timedelta(minutes=2)
+    lost = a_job(seed, state=JobState.RUNNING, attempts=2, heartbeat_at=silent, language="en")
+    report_jobs_recover()
+    lost.refresh_from_db()
+    assert lost.state == JobState.FAILED and lost.finished_at is not None
+    assert lost.error == "The worker preparing this report stopped 2 times; ask for it again."
+
+
+def test_a_task_delivered_again_for_a_finished_job_does_nothing(seed: Plan) -> None:
+    done = a_job(seed, state=JobState.DONE, progress=100)
+    jobs.report_job_run(done.pk)
+    done.refresh_from_db()
+    assert (done.state, done.attempts) == (JobState.DONE, 0)
 
 
 def test_progress_is_written_at_most_twice_a_second(seed: Plan) -> None:
@@ -225,7 +250,7 @@ def test_progress_is_written_at_most_twice_a_second(seed: Plan) -> None:
 
 
 def test_starting_a_job_deletes_the_files_of_the_plans_jobs_older_than_a_week(
-    seed: Plan, inline: None, media: Path
+    seed: Plan, media: Path
 ) -> None:
     old = a_job(seed, state=JobState.DONE, created_at=timezone.now() - datetime.timedelta(days=8))
     old.file.save("old.pdf", ContentFile(b"%PDF old"))
@@ -248,31 +273,19 @@ def test_starting_a_job_deletes_the_files_of_the_plans_jobs_older_than_a_week(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_job_runs_in_a_thread_of_the_web_process_after_the_commit(
+def test_a_job_waits_in_the_queue_until_a_worker_prepares_it(
     client: Client, seed: Plan, member: User, settings
 ) -> None:
-    settings.JALON_REPORTS_IN_BACKGROUND = True
-    started: list[threading.Thread] = []
-    real_thread = jobs.report_job_thread
-
-    def kept(job_id: int) -> threading.Thread:
-        thread = real_thread(job_id)
-        started.append(thread)
-        return thread
-
-    jobs.report_job_thread = kept  # type: ignore[assignment]
-    try:
-        ask(client, seed, "docx")
-    finally:
-        jobs.report_job_thread = real_thread  # type: ignore[assignment]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ask(client, seed, "docx")
     job = ReportJob.objects.get()
-    assert [thread.name for thread in started] == [thread_name(job.pk)]
-    assert started[0].daemon
-    started[0].join(timeout=120)
-    assert not started[0].is_alive()
+    assert job.state == JobState.QUEUED and job.task_id
+    page = client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
     job.refresh_from_db()
-    assert job.state == JobState.DONE and job.progress == 100
-    assert Path(job.file.path).read_bytes().startswith(b"PK")
+    assert (job.state, job.progress, job.attempts) == (JobState.DONE, 100, 1)
+    assert job.worker and Path(job.file.path).read_bytes().startswith(b"PK")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -287,7 +287,6 @@ def test_the_page_prepares_the_pdf_and_the_docx_as_files_instead_of_answering_th
     client: Client, seed: Plan, fmt: str, settings
 ) -> None:
     # The file is prepared by a job and downloaded from the list (test_report_jobs.py).
-    settings.JALON_REPORTS_IN_BACKGROUND = False
     client.force_login(User.objects.create_user(username="martin", role=Role.MEMBER))
     url = reverse("reports:page", args=[seed.slug])
     asked = {"date_from": "2024-01-01", "date_to": "2025-12-31", "language": "fr", "format": fmt}

@@ -7,3 +7,7 @@ class ReportsConfig(AppConfig):
 
     name = "jalon.reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # Registers its periodic jobs: recovering lost jobs, pruning old files.
+        from . import jobs  # noqa: F401

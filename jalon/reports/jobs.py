@@ -1,32 +1,37 @@
-"""Reports in PDF or DOCX, prepared beside the web request and kept for download.
+"""Reports in PDF or DOCX, prepared by a worker of the task queue and kept for download.
 
 A 1,000-action plan takes WeasyPrint minutes to lay out, longer than any proxy waits for
-an answer. So the page asks `report_job_start`, which records a `ReportJob` and runs it in
-a thread of the same process once the row is committed; the page then watches the row's
-progress. No queue server: one organisation asks for a few reports a year, and a job
-whose process died shows as interrupted (`ReportJob.is_interrupted`) and can be asked again.
-"""
+an answer. So the page asks `report_job_start`, which records a `ReportJob` and enqueues
+`report_job_task` in the same transaction; any `jalon db_worker` on any machine takes it,
+and the page watches the row's progress. While it works, the worker writes a heartbeat
+on the row; a job whose heartbeat stops (its worker was killed or its machine went down)
+is found by the periodic job `report_jobs_recover` and queued again, or failed after
+MAX_ATTEMPTS, never left "being prepared" forever."""
 
 from __future__ import annotations
 
 import datetime
 import logging
+import os
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from jalon.accounts.models import User
+from jalon.operations import periodic
 from jalon.plans.models import Plan
 
 from .formats import FORMATS, file_name
 from .model import STEPS, ReportError, build_report
-from .models import JobState, ReportJob, report_path
+from .models import HEARTBEAT_EVERY, MAX_ATTEMPTS, JobState, ReportJob, report_path
 
 logger = logging.getLogger(__name__)
 
@@ -45,33 +50,48 @@ def report_job_start(
     date_from: datetime.date,
     date_to: datetime.date,
 ) -> ReportJob:
-    """Record a report job and run it: in a thread after the commit, or at once when
-    JALON_REPORTS_IN_BACKGROUND is off."""
-    job = ReportJob.objects.create(
-        plan=plan, user=user, format=format, language=language, date_from=date_from, date_to=date_to
-    )
-    report_files_prune(plan=plan)
-    if settings.JALON_REPORTS_IN_BACKGROUND:
-        # The thread reads the row through its own connection: it must exist by then.
-        transaction.on_commit(lambda: report_job_thread(job.pk).start())
-    else:
-        report_job_run(job.pk)
-        job.refresh_from_db()
+    """Record a report job and put it in the queue, in one transaction: a worker sees the
+    task only once the job it names exists."""
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            plan=plan, user=user, format=format, language=language, date_from=date_from, date_to=date_to
+        )
+        report_files_prune(plan=plan)
+        _enqueue(job)
+    job.refresh_from_db()
     return job
 
 
-def report_job_thread(job_id: int) -> threading.Thread:
-    """Return a daemon thread (not started) that runs the job, named after it."""
-    return threading.Thread(target=_run_and_close, args=(job_id,), name=thread_name(job_id), daemon=True)
+def _enqueue(job: ReportJob) -> None:
+    result = report_job_task.enqueue(job.pk)
+    ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
 
-def thread_name(job_id: int) -> str:
-    return f"report-job-{job_id}"
-
-
-def _run_and_close(job_id: int) -> None:
-    try:
+@task()
+def report_job_task(job_id: int) -> None:
+    """Prepare one report job: what a worker of the queue runs."""
+    with _heartbeat(job_id):
         report_job_run(job_id)
+
+
+@contextmanager
+def _heartbeat(job_id: int) -> Iterator[None]:
+    # WeasyPrint lays a large plan out in one call that reports no progress for minutes:
+    # a thread of the worker (never of a web process) says the job is alive meanwhile.
+    stop = threading.Event()
+    beater = threading.Thread(target=_beat, args=(job_id, stop), name=f"report-job-{job_id}", daemon=True)
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join()
+
+
+def _beat(job_id: int, stop: threading.Event) -> None:
+    try:
+        while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
+            ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(heartbeat_at=timezone.now())
     finally:
         # The thread opened its own connection; nothing else would ever close it.
         connection.close()
@@ -81,6 +101,8 @@ def report_job_run(job_id: int) -> None:
     """Build and lay out the report of a job, store its file and mark it done, or failed
     with the reason in plain words."""
     job = ReportJob.objects.select_related("plan").get(pk=job_id)
+    if job.state not in (JobState.QUEUED, JobState.RUNNING):
+        return  # already done or given up: a task delivered twice does the work once
     with translation.override(job.language):
         try:
             data = _produce(job)
@@ -95,7 +117,14 @@ def report_job_run(job_id: int) -> None:
 
 
 def _produce(job: ReportJob) -> tuple[str, bytes]:
-    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, step=_("Starting"))
+    ReportJob.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING,
+        step=_("Starting"),
+        progress=0,
+        attempts=job.attempts + 1,
+        heartbeat_at=timezone.now(),
+        worker=f"{socket.gethostname()}:{os.getpid()}"[:100],
+    )
     fmt = FORMATS[job.format]
     render_steps = job.plan.items.roots().count() if fmt.by_axis else 1
     recorder = ProgressRecorder(job.pk, total=STEPS + render_steps + 1)
@@ -146,7 +175,9 @@ class ProgressRecorder:
         self.written_at = now
         # 100 % is kept for the moment the file is stored.
         progress = min(99, 100 * self.done // self.total)
-        ReportJob.objects.filter(pk=self.job_id).update(progress=progress, step=label[:200])
+        ReportJob.objects.filter(pk=self.job_id).update(
+            progress=progress, step=label[:200], heartbeat_at=timezone.now()
+        )
 
 
 def report_files_prune(*, plan: Plan, now: datetime.datetime | None = None) -> int:
@@ -159,3 +190,33 @@ def report_files_prune(*, plan: Plan, now: datetime.datetime | None = None) -> i
         ReportJob.objects.filter(pk=job.pk).update(file="")
         count += 1
     return count
+
+
+@periodic.every(periodic.MINUTE, "report jobs recovery")
+def report_jobs_recover(now: datetime.datetime | None = None) -> int:
+    """Queue again the jobs whose worker stopped in the middle, or fail them for good after
+    MAX_ATTEMPTS; return how many were found."""
+    found = list(ReportJob.objects.lost(now or timezone.now()))
+    for job in found:
+        if job.attempts < MAX_ATTEMPTS:
+            with transaction.atomic():
+                ReportJob.objects.filter(pk=job.pk).update(
+                    state=JobState.QUEUED, step=_("Waiting to be tried again"), heartbeat_at=None
+                )
+                _enqueue(job)
+        else:
+            with translation.override(job.language):
+                _fail(
+                    job,
+                    _("The worker preparing this report stopped %(count)s times; ask for it again.")
+                    % {"count": job.attempts},
+                )
+    return len(found)
+
+
+@periodic.every(periodic.DAY, "report files pruning")
+def report_files_prune_all() -> int:
+    """Delete the files of every plan's jobs older than KEEP_FILES."""
+    return sum(
+        report_files_prune(plan=plan) for plan in Plan.objects.filter(report_jobs__isnull=False).distinct()
+    )

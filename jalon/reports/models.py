@@ -1,4 +1,4 @@
-"""A report asked for in PDF or DOCX, prepared outside the web request (see jobs.py)."""
+"""A report asked for in PDF or DOCX, prepared by a worker of the task queue (see jobs.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jalon.plans.models import Plan
 
-# A job still queued or running this long after it was asked for has lost its process
-# (a restart, a crash): nothing will ever finish it.
-STALE_AFTER = datetime.timedelta(hours=1)
+# A worker preparing a job writes on its row this often; a row silent for LOST_AFTER has
+# lost its worker (killed, or its machine stopped), and is queued again, MAX_ATTEMPTS in all.
+HEARTBEAT_EVERY = datetime.timedelta(seconds=10)
+LOST_AFTER = datetime.timedelta(seconds=60)
+MAX_ATTEMPTS = 2
 RECENT_JOBS = 10
 
 
@@ -41,6 +43,10 @@ class ReportJobQuerySet(models.QuerySet["ReportJob"]):
     def unfinished(self) -> ReportJobQuerySet:
         return self.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
 
+    def lost(self, now: datetime.datetime) -> ReportJobQuerySet:
+        """Return the jobs being prepared whose worker has not been heard of for LOST_AFTER."""
+        return self.filter(state=JobState.RUNNING, heartbeat_at__lt=now - LOST_AFTER)
+
 
 class ReportJob(models.Model):
     """One report asked for by someone, with how far its preparation has gone."""
@@ -60,6 +66,12 @@ class ReportJob(models.Model):
     file = models.FileField(_("file"), upload_to=report_path, max_length=500, blank=True)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Which task of the queue runs it, how many times a worker took it, which worker has it
+    # now and when that worker last said it was alive.
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heard of"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
 
@@ -72,14 +84,15 @@ class ReportJob(models.Model):
         return f"{self.plan_id} {self.format} {self.date_from}–{self.date_to} {self.state}"
 
     def is_interrupted(self, now: datetime.datetime | None = None) -> bool:
-        """Return whether the job was left unfinished by a process that is gone."""
-        unfinished = self.state in (JobState.QUEUED, JobState.RUNNING)
-        return unfinished and self.created_at < (now or timezone.now()) - STALE_AFTER
+        """Return whether the worker preparing the job has gone silent: it will be queued
+        again (or failed) by the next `jalon periodic`."""
+        heard = self.heartbeat_at or self.created_at
+        return self.state == JobState.RUNNING and heard < (now or timezone.now()) - LOST_AFTER
 
     def is_active(self, now: datetime.datetime | None = None) -> bool:
-        """Return whether the job may still move forward, so the page should keep watching it."""
-        unfinished = self.state in (JobState.QUEUED, JobState.RUNNING)
-        return unfinished and not self.is_interrupted(now)
+        """Return whether the job may still move forward, so the page should keep watching it:
+        an interrupted one is queued again within a minute."""
+        return self.state in (JobState.QUEUED, JobState.RUNNING)
 
     @property
     def downloadable(self) -> bool:

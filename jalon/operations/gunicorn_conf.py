@@ -1,0 +1,24 @@
+"""Gunicorn's settings for `make serve` and the systemd service (docs/deploy.md).
+
+Sync workers, as many as JALON_WEB_WORKERS (two per core by default): Jalon's pages are
+short and bound by the processor, and a worker that hangs is replaced after a timeout.
+One log line per request, with the time it took in milliseconds."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("JALON_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("JALON_WEB_WORKERS", str(2 * multiprocessing.cpu_count())))
+worker_class = "sync"
+timeout = int(os.environ.get("JALON_WEB_TIMEOUT", "60"))
+graceful_timeout = 30
+# Restart each worker now and then, so a slow leak in a library can never grow for long.
+max_requests = 5000
+max_requests_jitter = 500
+# The application is loaded once, before the workers fork: they share its memory.
+preload_app = True
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s bytes %(M)s ms'
+# Behind a reverse proxy on the same machine, trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("JALON_PROXY_IPS", "127.0.0.1,::1")
