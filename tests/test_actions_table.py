@@ -162,6 +162,32 @@ def test_the_csv_export_is_utf8_with_a_bom_and_commas(plan: Plan) -> None:
     assert "Amérique centrale".encode() in data
 
 
+def test_the_csv_export_in_french_uses_semicolons_as_a_french_excel_expects(plan: Plan) -> None:
+    data = export_csv(plan, "fr")
+    assert data.startswith("\ufeffId;Code;Niveau;Titre;Statut;Avancement (%)".encode())
+    edited = data.decode("utf-8-sig").replace(
+        "Travailler à la pérennisation du CAIME.;Non commencée;0",
+        "Travailler à la pérennisation du CAIME.;Terminée;100",
+    )
+    result = preview_of(plan, edited.encode(), name="table.csv")
+    assert not result.errors
+    assert [(change.item.code, change.after) for change in result.changes] == [
+        ("1.1.2", "Done"),
+        ("1.1.2", "100"),
+    ]
+
+
+def test_a_french_csv_an_earlier_version_wrote_with_commas_is_read(plan: Plan) -> None:
+    data = export_csv(plan, "fr").decode("utf-8-sig").replace(";", ",")
+    data = data.replace("CAIME.,Non commencée,0", "CAIME.,Terminée,100")
+    result = preview_of(plan, data.encode("utf-8-sig"), name="table.csv")
+    assert not result.errors
+    assert [(change.column, change.after) for change in result.changes] == [
+        ("Status", "Done"),
+        ("Progress (%)", "100"),
+    ]
+
+
 def test_the_export_takes_a_constant_number_of_queries(
     plan: Plan, lead: User, django_assert_max_num_queries: Any
 ) -> None:

@@ -18,10 +18,11 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jalon.lib.spreadsheet import cell_text
 from jalon.plans.exporters import csv_format, xlsx_format
 from jalon.plans.importers import ImportFailure, ParsedPlan, Source, detect_format, parse_source, tabular
-from jalon.plans.importers.tabular import cell_text, headers
 from jalon.plans.models import Plan
+from jalon.plans.table_columns import headers
 
 from .conftest import SEED
 from .test_json_format import build_sample_plan, import_parsed, items_of
@@ -163,6 +164,39 @@ def test_the_xlsx_export_has_a_bold_frozen_header_text_codes_and_an_anomaly_shee
     anomalies = workbook["Anomalies"]
     assert anomalies.max_row == 5
     assert anomalies["B3"].value == "1.2" and "1.2" in anomalies["D3"].value
+
+
+# Files written by earlier versions of Jalon, before the headers went through the catalogues.
+
+OLD_FRENCH_CSV = (
+    "\ufeffCode;Profondeur;Niveau;Code parent;Titre;Titre anglais;Texte\r\n"
+    "1;1;Axe;;Solidarité, d'ici et d'ailleurs;Solidarity;\r\n"
+    '1.1.;2;Orientation;1;"\'=SOMME(1;2) n\'est pas une formule";;"\'-10 % de déchets\n+ un"\r\n'
+    '1.1.1;3;Action;1.1.;"Tenir l\'assemblée « générale » ; voter";Hold the meeting;'
+    '"Un texte avec des ""guillemets"""\r\n'
+)
+
+
+def test_a_french_csv_an_earlier_version_wrote_reads_the_same() -> None:
+    parsed = read_csv(OLD_FRENCH_CSV)
+    assert outline(parsed) == [
+        (0, "1", "Solidarité, d'ici et d'ailleurs"),
+        (1, "1.1.", "=SOMME(1;2) n'est pas une formule"),
+        (2, "1.1.1", "Tenir l'assemblée « générale » ; voter"),
+    ]
+    orientation, action = parsed.items[0].children[0], parsed.items[0].children[0].children[0]
+    assert (orientation.body, action.title_en, action.body) == (
+        "-10 % de déchets\n+ un", "Hold the meeting", 'Un texte avec des "guillemets"'
+    )  # fmt: skip
+    assert (parsed.language, parsed.levels) == ("fr", ["Axe", "Orientation", "Action"])
+
+
+def test_an_english_csv_an_earlier_version_wrote_reads_the_same() -> None:
+    parsed = read_csv(
+        "\ufeffCode,Depth,Level,Parent code,Title,Title (English),Text\r\n1,1,Axis,,Axe,Axis,\r\n"
+    )
+    assert outline(parsed) == [(0, "1", "Axe")]
+    assert (parsed.language, parsed.levels, parsed.items[0].title_en) == ("en", ["Axis"], "Axis")
 
 
 # Reading CSV files.

@@ -11,37 +11,26 @@ remains: an import either succeeds whole or changes nothing."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import functools
-import io
-import re
-import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from jalon.accounts.models import User
-from jalon.lib.text import fold
+from jalon.lib import spreadsheet
+from jalon.lib.spreadsheet import CellError, SpreadsheetError, Value, column_keys, text_of
 from jalon.plans.importers import Source
-from jalon.plans.importers.source import decode_text
 from jalon.plans.models import Item, Plan
 from jalon.tracking.history import people_of, with_people
 from jalon.tracking.models import Priority, Status, Tracking
 from jalon.tracking.services import ActionChange, keep_status_and_progress_consistent
 
-from .table import COLUMNS, FORMULA_STARTS, VERSION_COLUMN
+from .table_columns import BY_KEY, usernames
 
 # The columns this import reads; the others are there to be read by people.
 EDITABLE = ("status", "progress", "leads", "team", "start_date", "due_date", "priority")
 PEOPLE = ("leads", "team")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-PEOPLE_SEPARATOR = re.compile(r"[,;\n]")
 MAX_KEY = 2**63 - 1
 TRACKING_DEFAULTS: dict[str, Any] = {
     "status": Status.NOT_STARTED.value,
@@ -50,8 +39,6 @@ TRACKING_DEFAULTS: dict[str, Any] = {
     "start_date": None,
     "due_date": None,
 }
-
-Raw = Any  # a cell as the file gives it: text, number, date or None
 
 
 @dataclass(frozen=True)
@@ -101,65 +88,39 @@ class TablePreview:
         return bool(self.updates) and not self.errors and not self.conflicts
 
 
-# Reading the file into rows of raw cells, by column key
+# Reading the file into rows of cells, by column key
 
 
-def read_rows(source: Source) -> list[tuple[int, dict[str, Raw]]]:
+def read_rows(source: Source) -> list[tuple[int, dict[str, Value]]]:
     """Return each non-empty row with its spreadsheet row number, cells keyed by column."""
-    table = _xlsx_cells(source) if _is_xlsx(source) else _csv_cells(source)
+    table = [row.cells for row in _file_rows(source)]
     if not table:
         raise source.fail(_("the file has no header row."))
     keys = _column_keys(source, table[0])
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         row = {key: cells[index] for index, key in keys.items() if index < len(cells)}
-        if any(_text(value) for value in row.values()):
+        if any(text_of(value) for value in row.values()):
             rows.append((number, row))
     return rows
 
 
-def _is_xlsx(source: Source) -> bool:
-    return source.data[:4] == b"PK\x03\x04"
-
-
-def _xlsx_cells(source: Source) -> list[list[Raw]]:
+def _file_rows(source: Source) -> list[spreadsheet.Row]:
     try:
-        workbook = load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-        try:
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as error:
-        raise source.fail(_("this is not an Excel workbook (.xlsx) Jalon can read.")) from error
+        if spreadsheet.is_xlsx(source.data) or source.extension == "xlsx":
+            return spreadsheet.read_xlsx(source.data)
+        return spreadsheet.read_csv(source.text, _header_score)
+    except SpreadsheetError as error:
+        raise source.fail(error.message, line=error.line) from error
 
 
-def _csv_cells(source: Source) -> list[list[Raw]]:
-    text = decode_text(source.data, source.name)
-    first_line = text.split("\n", 1)[0]
-    # A French-language Excel saves "CSV" with semicolons; Jalon writes commas.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as error:
-        raise source.fail(_("this CSV file cannot be read: %(reason)s.") % {"reason": error}) from error
+def _header_score(rows: list[spreadsheet.Row]) -> int:
+    """Return how many columns the first row names: the delimiter naming most is the file's."""
+    return len(column_keys(list(BY_KEY.values()), rows[0].cells)) if rows else 0
 
 
-def header_names() -> dict[str, str]:
-    """Return the column key for each header Jalon writes, in French or English, folded."""
-    names: dict[str, str] = {}
-    for language in ("en", "fr"):
-        with translation.override(language):
-            for key, header in (*COLUMNS, VERSION_COLUMN):
-                names[fold(str(header))] = key
-    names.update({key: key for key, _header in (*COLUMNS, VERSION_COLUMN)})
-    return names
-
-
-def _column_keys(source: Source, header: list[Raw]) -> dict[int, str]:
-    names = header_names()
-    keys = {
-        index: names[fold(_text(cell))] for index, cell in enumerate(header) if fold(_text(cell)) in names
-    }
+def _column_keys(source: Source, header: list[Value]) -> dict[int, str]:
+    keys = column_keys(list(BY_KEY.values()), header)
     found = set(keys.values())
     if not found & {"id", "code"} or "version" not in found:
         raise source.fail(
@@ -167,16 +128,6 @@ def _column_keys(source: Source, header: list[Raw]) -> dict[int, str]:
               "with the columns “Id” (or “Code”) and “Version”.")
         )  # fmt: skip
     return keys
-
-
-def _text(value: Raw) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    # The export puts a quote before a cell a spreadsheet would run as a formula.
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_STARTS else text
 
 
 # The plan's current state, read once
@@ -205,7 +156,7 @@ class Current:
         return values
 
 
-def _current(plan: Plan, rows: list[tuple[int, dict[str, Raw]]]) -> Current:
+def _current(plan: Plan, rows: list[tuple[int, dict[str, Value]]]) -> Current:
     items = {item.pk: item for item in plan.items.in_document_order().select_related("tracking")}
     by_code: dict[str, list[Item]] = {}
     for item in items.values():
@@ -217,27 +168,27 @@ def _current(plan: Plan, rows: list[tuple[int, dict[str, Raw]]]) -> Current:
             "tracking__item_id", "user__username"
         ):
             people.setdefault((item_id, name), set()).add(username)
-    usernames = {name for _n, row in rows for key in PEOPLE for name in _usernames(row.get(key))}
-    ids = {int(text) for _n, row in rows if (text := _text(row.get("id"))).isdigit()} - set(items)
+    names = {name for _n, row in rows for key in PEOPLE for name in usernames(row.get(key))}
+    ids = {int(text) for _n, row in rows if (text := text_of(row.get("id"))).isdigit()} - set(items)
     ids = {key for key in ids if key <= MAX_KEY}  # a larger number names no row, and breaks SQLite
     return Current(
         items=items,
         by_code=by_code,
         people=people,
-        users={user.username: user for user in User.objects.filter(username__in=usernames)},
+        users={user.username: user for user in User.objects.filter(username__in=names)},
         elsewhere=set(Item.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set(),
         exported=_exported_states(items, rows),
     )
 
 
 def _exported_states(
-    items: dict[int, Item], rows: list[tuple[int, dict[str, Raw]]]
+    items: dict[int, Item], rows: list[tuple[int, dict[str, Value]]]
 ) -> dict[tuple[int, int], dict[str, Any]]:
     """Return, by (item key, version), what the actions of stale rows held at that version,
     read from their history (three queries, whatever the number of rows)."""
     stale: set[int] = set()
     for _number, row in rows:
-        key, version = _text(row.get("id")), _text(row.get("version"))
+        key, version = text_of(row.get("id")), text_of(row.get("version"))
         tracking = items[int(key)].tracking_or_none if key.isdigit() and int(key) in items else None
         if tracking is not None and version.isdigit() and int(version) != tracking.version:
             stale.add(tracking.pk)
@@ -253,10 +204,6 @@ def _exported_states(
     return states
 
 
-def _usernames(value: Raw) -> list[str]:
-    return [name.strip() for name in PEOPLE_SEPARATOR.split(_text(value)) if name.strip()]
-
-
 # Comparing each row with the action
 
 
@@ -266,7 +213,7 @@ def table_preview(plan: Plan, source: Source) -> TablePreview:
     Raises ImportFailure when the file cannot be read as an actions table at all."""
     rows = read_rows(source)
     current = _current(plan, rows)
-    headers = {key: str(header) for key, header in (*COLUMNS, VERSION_COLUMN)}
+    headers = {key: str(column.header) for key, column in BY_KEY.items()}
     preview = TablePreview(rows=len(rows))
     seen: dict[int, int] = {}
     for number, row in rows:
@@ -280,7 +227,7 @@ class _RowReader:
     def __init__(
         self,
         number: int,
-        row: dict[str, Raw],
+        row: dict[str, Value],
         current: Current,
         headers: dict[str, str],
         preview: TablePreview,
@@ -302,8 +249,8 @@ class _RowReader:
         self._compare(item, version, wanted)
 
     def _item(self) -> Item | None:
-        text = _text(self.row.get("id"))
-        item = self._by_id(text) if text else self._by_code(_text(self.row.get("code")))
+        text = text_of(self.row.get("id"))
+        item = self._by_id(text) if text else self._by_code(text_of(self.row.get("code")))
         if item is not None and item.pk in self.seen:
             self.error("id", _("this item is already on row %(row)s.") % {"row": self.seen[item.pk]})
             return None
@@ -335,7 +282,7 @@ class _RowReader:
         return None
 
     def _version(self) -> int | None:
-        text = _text(self.row.get("version"))
+        text = text_of(self.row.get("version"))
         if text.isdigit():
             return int(text)
         self.error(
@@ -344,12 +291,14 @@ class _RowReader:
         return None
 
     def _value(self, key: str) -> Any:
-        raw = self.row.get(key)
         try:
-            return PARSERS[key](raw, self.current)
-        except BadValue as problem:
+            value = BY_KEY[key].read(self.row.get(key))
+            if key in PEOPLE:
+                _check_people(value, self.current)
+        except CellError as problem:
             self.error(key, str(problem))
             return _BAD
+        return value
 
     def _check_dates(self, wanted: dict[str, Any], now: dict[str, Any]) -> None:
         start = wanted.get("start_date", now["start_date"])
@@ -438,95 +387,12 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-# Parsing each editable cell
+_BAD: Any = object()  # a cell that could not be read; its error is already reported
 
 
-class BadValue(Exception):
-    """A cell's value cannot be used; the message says why in plain words."""
-
-
-_BAD: Any = object()
-
-
-@functools.cache
-def _choice_names(choices: type[Status] | type[Priority]) -> dict[str, str]:
-    """Return each choice's value by its folded code, English label and French label."""
-    known: dict[str, str] = {}
-    for language in ("en", "fr"):
-        with translation.override(language):
-            known.update({fold(str(label)): value for value, label in choices.choices})
-    known.update({value: value for value in choices.values})
-    return known
-
-
-def _choice(raw: Raw, choices: type[Status] | type[Priority]) -> str:
-    text = _text(raw)
-    known = _choice_names(choices)
-    if fold(text) in known:
-        return known[fold(text)]
-    labels = ", ".join(str(label) for label in choices.labels)
-    if not text:
-        raise BadValue(_("the cell is empty; write one of %(labels)s.") % {"labels": labels})
-    raise BadValue(_("“%(value)s” is not one of %(labels)s.") % {"value": text, "labels": labels})
-
-
-def _status(raw: Raw, current: Current) -> str:
-    return _choice(raw, Status)
-
-
-def _priority(raw: Raw, current: Current) -> str:
-    return _choice(raw, Priority)
-
-
-def _progress(raw: Raw, current: Current) -> int:
-    text = _text(raw).removesuffix("%").strip().replace(",", ".")
-    if not text:
-        raise BadValue(_("the cell is empty; write a number from 0 to 100."))
-    try:
-        number = Decimal(text)
-    except InvalidOperation as error:
-        raise BadValue(_("“%(value)s” is not a number.") % {"value": _text(raw)}) from error
-    if not number.is_finite() or number != number.to_integral_value():
-        raise BadValue(_("%(value)s is not a whole number.") % {"value": _text(raw)})
-    if number > 100:
-        raise BadValue(_("%(value)s is more than 100.") % {"value": int(number)})
-    if number < 0:
-        raise BadValue(_("%(value)s is less than 0.") % {"value": int(number)})
-    return int(number)
-
-
-def _date(raw: Raw, current: Current) -> datetime.date | None:
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    text = _text(raw)
-    if not text:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise BadValue(_("“%(value)s” is not a date; write it YYYY-MM-DD.") % {"value": text})
-
-
-def _people(raw: Raw, current: Current) -> set[str]:
-    names = _usernames(raw)
-    unknown = [name for name in names if name not in current.users]
+def _check_people(names: set[str], current: Current) -> None:
+    unknown = sorted(name for name in names if name not in current.users)
     if unknown:
-        raise BadValue(
+        raise CellError(
             _("nobody has the username %(names)s.") % {"names": ", ".join(f"“{name}”" for name in unknown)}
         )
-    return set(names)
-
-
-PARSERS = {
-    "status": _status,
-    "progress": _progress,
-    "priority": _priority,
-    "start_date": _date,
-    "due_date": _date,
-    "leads": _people,
-    "team": _people,
-}

@@ -1,11 +1,13 @@
 """A plan kept as a table, one row per item, in a CSV file or an XLSX workbook.
 
-The columns are found by their header, written in French or English, in any case and with
-or without accents: code ("numéro", "n°"), title ("titre", "intitulé", "action"), parent
-code ("code parent"), depth ("profondeur", a number), level ("niveau": a number, or a name
-such as "Orientation"), level name ("libellé", "label"), English title ("titre anglais",
-"title (English)") and text ("texte", "description", "body"). Only a title column is
-required. Rows above the header give the plan its title (the first) and preamble (the rest).
+The columns are declared in `plans/table_columns.py`, beside the exporters that write
+them, and the cells are read through `lib/spreadsheet.py`. They are found by their header,
+written in French or English, in any case and with or without accents: code ("numéro",
+"n°"), title ("titre", "intitulé", "action"), parent code ("code parent"), depth
+("profondeur", a number), level ("niveau": a number, or a name such as "Orientation"),
+level name ("libellé", "label"), English title ("titre anglais", "title (English)") and
+text ("texte", "description", "body"). Only a title column is required. Rows above the
+header give the plan its title (the first) and preamble (the rest).
 
 The tree is built from, in this order of preference:
 1. the parent code: the row goes under the nearest row above with that code (among the
@@ -43,21 +45,19 @@ the anomaly report is the table's, not the first source's. Jalon's JSON keeps it
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-import re
-import zipfile
+import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jalon.lib.text import fold
+from jalon.lib import spreadsheet
+from jalon.lib.spreadsheet import SpreadsheetError, fold_header, text_of
 
+from ..table_columns import READ_COLUMNS
 from .base import Anomaly, ImportFailure, ParsedItem, ParsedPlan
 from .checks import code_prefix, normalise_code
 from .common import period_from_text
@@ -68,51 +68,11 @@ XLSX_FORMAT = "xlsx"
 
 # The header is looked for in the first rows only: a title and a blank row often precede it.
 HEADER_SEARCH_ROWS = 10
-HEAD_LINES = 50  # enough lines to hold those rows, even with a few newlines in their cells
-DELIMITERS = (",", ";", "\t")
-# Spreadsheets run a cell starting with one of these as a formula; exports guard them.
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column Jalon reads; the first French and English names are the ones it writes."""
-
-    field: str
-    french: tuple[str, ...]
-    english: tuple[str, ...]
-
-
-# Names are compared folded: lower case, no accents, punctuation as spaces. They are the
-# words spreadsheets are written with, not messages, so they are not translated: any Jalon,
-# in any language, reads the headers any other Jalon wrote.
-COLUMNS = (
-    Column("code", ("code", "numero", "no", "n", "num", "ref"), ("code", "number", "no", "ref")),
-    Column("depth", ("profondeur",), ("depth",)),
-    Column("level", ("niveau",), ("level",)),
-    Column("parent", ("code parent", "parent"), ("parent code", "parent")),
-    Column(
-        "title",
-        ("titre", "intitule", "action", "actions", "nom"),
-        ("title", "action", "actions", "name"),
-    ),
-    Column(
-        "title_en",
-        ("titre anglais", "titre en anglais", "titre en", "anglais"),
-        ("title english", "english title", "title en", "english"),
-    ),
-    Column("body", ("texte", "description", "contenu", "details"), ("text", "description", "body")),
-    Column("label", ("libelle", "nom du niveau"), ("label", "level name")),
-)
-# What Jalon's exports write, in this order, so that its importer reads them back.
-EXPORTED_FIELDS = ("code", "depth", "level", "parent", "title", "title_en", "body")
-# Headers are written capitalised ("Code parent"); this one reads better with brackets.
-WRITTEN_NAMES = {"title english": "Title (English)"}
 
 
 @dataclass
 class Row:
-    cells: list[str]
+    cells: list[str]  # as the spreadsheet shows them
     first_line: int
     last_line: int
 
@@ -131,7 +91,7 @@ class Table:
 @dataclass
 class Header:
     index: int  # of the header row within the table's rows
-    columns: dict[str, int]  # field → column number
+    columns: dict[str, int]  # column key → column number
     names: list[str]  # every header cell as written
     language: str
 
@@ -182,37 +142,22 @@ class Tree:
         return len(self.chains[id(item)]) - 1
 
 
-def headers(language: str) -> list[str]:
-    """Return the header row Jalon writes for a plan in that language."""
-    french = language.startswith("fr")
-    by_field = {column.field: column for column in COLUMNS}
-    names = [(by_field[name].french if french else by_field[name].english)[0] for name in EXPORTED_FIELDS]
-    return [WRITTEN_NAMES.get(name, name.capitalize()) for name in names]
-
-
 # Finding out what the file is.
 
 
 def sniff(source: Source, format: str) -> bool:
     if format == XLSX_FORMAT:
-        return _is_xlsx(source.data)
+        return spreadsheet.is_xlsx(source.data)
     if source.extension in ("csv", "tsv"):
         return True
     try:
-        head = "\n".join(source.text.split("\n", HEAD_LINES)[:HEAD_LINES])
-        header = _find_header(list(_csv_rows(head, _choose_delimiter(head))))
-    except (ImportFailure, CsvLineError):
+        head = spreadsheet.csv_head(source.text)
+        delimiter = spreadsheet.sniff_delimiter(head, _header_score)
+        header = _find_header(_shown(spreadsheet.csv_rows(head, delimiter)))
+    except (ImportFailure, SpreadsheetError):
         return False
     # Without the extension, a single known column is too little to call it a table.
     return header is not None and len(header.columns) >= 2
-
-
-def _is_xlsx(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
 
 
 def parse(source: Source, format: str) -> ParsedPlan:
@@ -232,150 +177,63 @@ def parse(source: Source, format: str) -> ParsedPlan:
     return plan
 
 
-# Reading the rows.
+# Reading the rows, through the spreadsheet helpers.
+
+
+def _shown(rows: Iterable[spreadsheet.Row]) -> list[Row]:
+    return [Row([text_of(cell) for cell in row.cells], row.first_line, row.last_line) for row in rows]
+
+
+def _header_score(rows: list[spreadsheet.Row]) -> int:
+    """Return how many known columns the header found in these rows names: the delimiter
+    that gives the most is the file's."""
+    header = _find_header(_shown(rows))
+    return len(header.columns) if header else 0
 
 
 def read_csv(source: Source) -> Table:
-    text = source.text
     try:
-        return Table(rows=list(_csv_rows(text, _choose_delimiter(text), strict=True)))
-    except CsvLineError as error:
-        raise source.fail(
-            _("this CSV line cannot be read (%(reason)s); a quote may be missing or extra.")
-            % {"reason": error.reason},
-            line=error.line,
-        ) from error
-
-
-class CsvLineError(Exception):
-    def __init__(self, reason: str, line: int) -> None:
-        super().__init__(reason)
-        self.reason, self.line = reason, line
-
-
-def _csv_rows(text: str, delimiter: str, strict: bool = False) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=strict)
-    last_line = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise CsvLineError(str(error), last_line + 1) from error
-        yield Row([_unguard(cell.strip()) for cell in cells], last_line + 1, reader.line_num)
-        last_line = reader.line_num
-
-
-def _unguard(cell: str) -> str:
-    if cell.startswith("'") and cell[1:2] in FORMULA_STARTS and len(cell) > 1:
-        return cell[1:]
-    return cell
-
-
-def _choose_delimiter(text: str) -> str:
-    """Return the delimiter whose header row names the most known columns."""
-    head = "\n".join(text.split("\n", HEAD_LINES)[:HEAD_LINES])
-    best, best_score = None, 0
-    for delimiter in DELIMITERS:
-        try:
-            header = _find_header(list(_csv_rows(head, delimiter)))
-        except CsvLineError:
-            continue
-        if header and len(header.columns) > best_score:
-            best, best_score = delimiter, len(header.columns)
-    if best:
-        return best
-    # No header anywhere: split the first line the likeliest way, to show it in the refusal.
-    first = next((line for line in head.split("\n") if line.strip()), "")
-    return max(DELIMITERS, key=first.count)
+        return Table(rows=_shown(spreadsheet.read_csv(source.text, _header_score)))
+    except SpreadsheetError as error:
+        raise source.fail(error.message, line=error.line) from error
 
 
 def read_xlsx(source: Source) -> Table:
-    import openpyxl  # imported here: it is slow to load and only XLSX files need it
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises a dozen kinds of error on a damaged file
-        raise _damaged(source, error) from error
-    try:
-        return _first_table(workbook)
-    except ImportFailure:
-        raise
-    except Exception as error:  # a damaged sheet only shows when it is read
-        raise _damaged(source, error) from error
-    finally:
-        workbook.close()
-
-
-def _damaged(source: Source, error: Exception) -> ImportFailure:
-    return source.fail(
-        _("this XLSX file is damaged or truncated (%(reason)s); open it in a spreadsheet and "
-          "save it again.")
-        % {"reason": str(error) or type(error).__name__}
-    )  # fmt: skip
+        with spreadsheet.open_workbook(source.data) as workbook:
+            return _first_table(workbook)
+    except SpreadsheetError as error:
+        raise source.fail(error.message) from error
 
 
 def _first_table(workbook: Any) -> Table:
     """Return the first sheet that has a header with a title column, else the first sheet."""
-    tables = []
+    first: Table | None = None
     for sheet in workbook.worksheets:
-        # Some programs write a wrong size in the sheet; without it the rows are read as stored.
-        sheet.reset_dimensions()
-        rows = list(_sheet_rows(sheet, max_row=HEADER_SEARCH_ROWS))
-        tables.append((sheet, rows))
+        rows = _shown(spreadsheet.sheet_rows(sheet, max_row=HEADER_SEARCH_ROWS))
         if _find_header(rows):
             return _table(workbook, sheet)
-    if not tables:
-        return Table(rows=[])
-    return Table(rows=tables[0][1], sheet=tables[0][0].title)
+        first = first or Table(rows=rows, sheet=sheet.title)
+    return first or Table(rows=[])
 
 
 def _table(workbook: Any, sheet: Any) -> Table:
     properties = workbook.properties
     return Table(
-        rows=list(_sheet_rows(sheet)),
+        rows=_shown(spreadsheet.sheet_rows(sheet)),
         sheet=sheet.title,
         title=(properties.title or "").strip(),
         language=(properties.language or "").strip(),
     )
 
 
-def _sheet_rows(sheet: Any, max_row: int | None = None) -> Iterator[Row]:
-    for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1, max_row=max_row), 1):
-        yield Row([cell_text(cell) for cell in cells], number, number)
-
-
-def cell_text(cell: Any) -> str:
-    """Return the cell's value as the spreadsheet shows it."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return _number_text(value, cell.number_format or "")
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _number_text(value: float, number_format: str) -> str:
-    decimals = re.fullmatch(r"0\.(0+)", number_format)
-    if decimals:
-        return f"{value:.{len(decimals[1])}f}"
-    if value.is_integer():
-        return str(int(value))
-    return f"{value:.15g}"  # the fifteen digits Excel itself shows, not the binary noise
-
-
 # Reading the header and the rows above it.
 
 
-def fold_name(name: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(name)).split())
+@functools.cache
+def _known_names() -> list[tuple[str, set[str], set[str]]]:
+    """Return each column's key with its folded names in French and in English."""
+    return [(column.key, column.spellings("fr"), column.spellings("en")) for column in READ_COLUMNS]
 
 
 def _find_header(rows: list[Row]) -> Header | None:
@@ -391,14 +249,14 @@ def _read_header(index: int, row: Row) -> Header:
     columns: dict[str, int] = {}
     votes: Counter[str] = Counter()
     for number, name in enumerate(row.cells):
-        folded = fold_name(name)
-        for column in COLUMNS:
-            if column.field in columns or folded not in (*column.french, *column.english):
+        folded = fold_header(name)
+        for key, french, english in _known_names():
+            if key in columns or folded not in french | english:
                 continue
-            columns[column.field] = number
+            columns[key] = number
             # A name both languages use ("code", "description") says nothing of the language.
-            if (folded in column.french) != (folded in column.english):
-                votes["fr" if folded in column.french else "en"] += 1
+            if (folded in french) != (folded in english):
+                votes["fr" if folded in french else "en"] += 1
             break
     language = "en" if votes["en"] > votes["fr"] else "fr"
     return Header(index=index, columns=columns, names=row.cells, language=language)
