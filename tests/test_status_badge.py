@@ -171,3 +171,10 @@ def test_the_portal_draws_the_delayed_action_and_its_news_alike(delayed: Item) -
     assert DELAYED in between(text, 'id="avancement"', "</section>")
     assert DELAYED in between(text, 'id="nouvelles"', "</section>")
     assert DELAYED in page(Client(), reverse("portal:plan", args=[delayed.plan.slug]))
+
+
+def test_a_plans_status_keeps_its_own_partial_and_classes(client: Client, delayed: Item) -> None:
+    text = page(client, reverse("plans:detail", args=[delayed.plan.slug]))
+    assert '<span class="plan-status plan-status--adopted">' in text
+    assert 'class="status' not in text
+    assert "action-status--adopted" not in text
