@@ -17,6 +17,9 @@ from jalon.accounts.models import Role, User
 from jalon.lib.badges import status_badge
 from jalon.plans.models import Item, PlanStatus
 from jalon.plans.services import plan_publish
+from jalon.reports.charts import STATUS_COLOURS
+from jalon.reports.model import build_report
+from jalon.reports.render_html import render_html
 from jalon.tracking.models import Status, Tracking
 from jalon.tracking.services import update_post
 
@@ -101,6 +104,10 @@ def test_each_status_has_colours_of_its_own() -> None:
     assert len(set(colours().values())) == len(Status.values)
 
 
+def test_the_report_chart_draws_each_status_in_its_badge_colour() -> None:
+    assert STATUS_COLOURS == {value: text for value, (text, _background) in colours().items()}
+
+
 # The same badge on every page
 
 
@@ -171,6 +178,23 @@ def test_the_portal_draws_the_delayed_action_and_its_news_alike(delayed: Item) -
     assert DELAYED in between(text, 'id="avancement"', "</section>")
     assert DELAYED in between(text, 'id="nouvelles"', "</section>")
     assert DELAYED in page(Client(), reverse("portal:plan", args=[delayed.plan.slug]))
+
+
+def test_the_report_draws_the_delayed_action_alike_and_carries_the_rules(delayed: Item) -> None:
+    report = build_report(
+        delayed.plan, language="fr", date_from=datetime.date(2024, 1, 1), date_to=datetime.date(2025, 12, 31)
+    )
+    text = render_html(report)
+    assert text.count(DELAYED) == 3  # the summary's count, the action's facts, its update
+    assert ".action-status--delayed" in text  # the shared rules, written into the file
+
+
+def test_the_report_links_the_shared_rules_when_it_is_served(delayed: Item) -> None:
+    report = build_report(
+        delayed.plan, language="fr", date_from=datetime.date(2024, 1, 1), date_to=datetime.date(2025, 12, 31)
+    )
+    text = render_html(report, static_url="/static/")
+    assert '<link rel="stylesheet" href="/static/jalon/status.css">' in text
 
 
 def test_a_plans_status_keeps_its_own_partial_and_classes(client: Client, delayed: Item) -> None:
