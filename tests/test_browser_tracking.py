@@ -52,9 +52,9 @@ def in_progress_count(page: Page) -> int:
     with translation.override("fr"):
         label = str(Status.IN_PROGRESS.label)
     counts = page.eval_on_selector_all(
-        "#by-status ~ dl > div",
-        "rows => rows.map(row => [row.querySelector('dt'), row.querySelector('dd')]"
-        ".map(cell => cell.textContent.trim()))",
+        "#by-status ~ .status-counts > li",
+        "rows => rows.map(row => [row.querySelector('.action-status').textContent.trim(),"
+        " row.lastChild.textContent.trim()])",
     )
     return next((int(count) for name, count in counts if name == label), 0)
 
@@ -71,7 +71,7 @@ def track_an_action(visit: Visit, plan: Plan, *, with_js: bool) -> None:
     page.locator("#tracking-form-submit").click()
     with translation.override("fr"):
         label = str(Status.IN_PROGRESS.label)
-    expect(page.locator("#tracking-panel .tracking__fields .status")).to_have_text(label)
+    expect(page.locator("#tracking-panel .tracking__fields .action-status")).to_have_text(label)
     if with_js:
         expect(page.locator("#tracking-panel [role=status]")).not_to_be_empty()
         # htmx gives the focus back to the element of the same id in the new panel.

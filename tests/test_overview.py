@@ -173,7 +173,9 @@ def test_the_dashboard_shows_recent_updates_and_counts_by_status(
     updates = section(text, "updates")
     assert "Le CAIME est pérennisé" in updates and "lea" in updates
     assert updates.index("CAIME") < updates.index("Honduras")
-    assert "<dd>2</dd>" in section(text, "by-status")  # two not started
+    assert '<span class="action-status action-status--not_started">Non commencée</span> 2' in section(
+        text, "by-status"
+    )
     assert page("search") in text
 
 

@@ -16,6 +16,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from jalon.lib.badges import status_badge
+
 from .models import Item, Plan
 from .panels import Progress
 from .tree import Node
@@ -73,7 +75,7 @@ class _TreeWriter:
             html += '<span class="tree__progress">'
             if not node.children:
                 status, label, _count = rollup.status_list[0]
-                html += f'<span class="action-status action-status--{status}">{escape(label)}</span>'
+                html += status_badge(status, label)
             html += self.meter(rollup.progress)
             html += "</span>"
         self.parts.append(html + "</div>")

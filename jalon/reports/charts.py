@@ -24,13 +24,14 @@ TOP = 8
 TEXT = "#1a1a1a"
 BAR = "#0b4f8a"
 TRACK = "#e3e7ec"
+# The text colours of the status badges (static/jalon/status.css), so a bar matches its badge.
 STATUS_COLOURS = {
-    "not_started": "#5b6472",
+    "not_started": "#4b5563",
     "in_progress": "#0b4f8a",
     "done": "#1d6332",
     "ongoing": "#5a3d8a",
     "delayed": "#8a1c1c",
-    "cancelled": "#7a6a00",
+    "cancelled": "#6b5d00",
 }
 MAX_LABEL = 32
 

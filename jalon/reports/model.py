@@ -84,7 +84,8 @@ class UpdateEntry:
     date: str
     author: str
     text: str  # Markdown as typed: each renderer turns it into safe HTML or plain text
-    status: str
+    status: str  # the Status value the update set, for styling; empty if it set none
+    status_label: str
     progress: str
 
     @property
@@ -298,7 +299,8 @@ def _updates(plan: Plan, date_from: datetime.date, date_to: datetime.date) -> di
                 date=format_day(update.date),
                 author=update.author.display_name,
                 text=update.text,
-                status=str(Status(update.status).label) if update.status else "",
+                status=update.status,
+                status_label=str(Status(update.status).label) if update.status else "",
                 progress=f"{update.progress} %" if update.progress is not None else "",
             )
         )

@@ -222,7 +222,9 @@ def _section(document: DocxDocument, section: Section) -> None:
             [
                 [
                     " · ".join(
-                        part for part in (update.date, update.author, update.status, update.progress) if part
+                        part
+                        for part in (update.date, update.author, update.status_label, update.progress)
+                        if part
                     ),
                     plain_text(update.text),
                 ]

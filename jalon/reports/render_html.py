@@ -6,14 +6,14 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from .charts import progress_chart_svg, status_chart_svg
 from .model import Report
 
-STYLESHEET = "jalon/report.css"
+# An action's status is drawn by the site's own rules (status.css), then the report's.
+STYLESHEETS = ("jalon/status.css", "jalon/report.css")
 
 
 def report_context(report: Report) -> dict[str, Any]:
@@ -28,26 +28,26 @@ def report_context(report: Report) -> dict[str, Any]:
 
 
 def stylesheet_text() -> str:
-    path = finders.find(STYLESHEET)
+    return "\n".join(_static_text(name) for name in STYLESHEETS)
+
+
+def _static_text(name: str) -> str:
+    path = finders.find(name)
     if not path or isinstance(path, list):
-        raise FileNotFoundError(STYLESHEET)
+        raise FileNotFoundError(name)
     with open(path, encoding="utf-8") as file:
         return file.read()
 
 
-def render_html(report: Report, *, stylesheet_url: str | None = None) -> str:
-    """Return the report as a whole HTML document.
+def render_html(report: Report, *, static_url: str | None = None) -> str:
+    """Return the report as a whole HTML document, its stylesheets linked under static_url.
 
-    Without a stylesheet address the CSS is written into the document, so that a file
+    Without a static address the CSS is written into the document, so that a file
     saved on a disk or sent by email reads the same as the page."""
     with translation.override(report.language):
         context = report_context(report)
-        if stylesheet_url is None:
+        if static_url is None:
             context["inline_css"] = mark_safe(stylesheet_text().replace("</", "<\\/"))  # noqa: S308 - our own file
         else:
-            context["stylesheet"] = stylesheet_url
+            context["stylesheets"] = [static_url + name for name in STYLESHEETS]
         return render_to_string("reports/report.html", context)
-
-
-def default_stylesheet_url() -> str:
-    return static(STYLESHEET)

@@ -14,7 +14,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .model import Report
-from .render_html import STYLESHEET, render_html
+from .render_html import render_html
 
 # A made-up origin (.invalid never resolves) for the document's relative addresses.
 BASE_URL = "https://jalon.invalid/"
@@ -42,7 +42,7 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 def render_pdf(report: Report) -> bytes:
-    html = render_html(report, stylesheet_url=f"{BASE_URL}static/{STYLESHEET}")
+    html = render_html(report, static_url=f"{BASE_URL}static/")
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
     pdf: bytes = document.write_pdf()
     return pdf
