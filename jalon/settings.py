@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JALON_VAR_DIR", BASE_DIR / "var"))
@@ -70,6 +71,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as its documentation asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost: once the reader is known, a page unchanged since the last write is
+    # answered without running its view (jalon/operations/pagecache.py).
+    "jalon.operations.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "jalon.urls"
@@ -168,9 +172,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": JALON_CACHE_URL}
         if JALON_CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
     )
 }
+# How long a page unchanged since the last write is answered from the cache; 0 turns the
+# page cache off.
+JALON_PAGE_CACHE_SECONDS = int(os.environ.get("JALON_PAGE_CACHE_SECONDS", "600"))
 
 # The organisation that publishes the IATI files: its IATI identifier (for a Canadian
 # charity, CA-CRA_ACC- and its registration number), name and OrganisationType code.
@@ -196,6 +203,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("JALON_FROM_EMAIL", "jalon@localhost")
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # an invitation stays valid for three days
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "jalon" / "static"]
+# Source maps are for someone debugging the API viewer's scripts, never sent to a reader:
+# compressing their 5 MB would only slow collectstatic down.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 # The demo and the tests serve static files from the app folders as they change.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -227,6 +237,9 @@ SECURE_HSTS_PRELOAD = False
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JALON_TRUSTED_ORIGINS", "").split(",") if o]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Sessions live in the database, read through the cache: a page answered from the page
+# cache reads no row at all.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -35,3 +35,11 @@ def french_at_the_start() -> None:
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    # Pages and sessions kept by one test never answer another's requests.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -29,6 +29,7 @@ PUBLIC = {
     "portal:home",
     "portal:plan",
     "portal:item",
+    "portal:branch",
     "portal:map",
     "portal:partners",
     # The health check says whether the database answers and the queue moves, no more.

@@ -197,7 +197,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
 def sign_in(browser: Browser, server: str) -> None:
     browser.get(server + "/comptes/connexion/")
     status, landed, _body = browser.post(
-        server + "/comptes/connexion/", {"username": "membre", "password": PASSWORD}
+        server + "/comptes/connexion/", {"username": "coordination", "password": PASSWORD}
     )
     assert status == 200 and "connexion" not in landed
 
@@ -229,6 +229,19 @@ def test_two_servers_and_a_worker_share_sessions_reports_and_survive_a_killed_wo
     )
     assert status == 200 and headers["Content-Encoding"] == "br"
     assert "max-age=315360000" in headers["Cache-Control"]
+
+    # A page kept in the second server's cache is fresh again once the first one writes.
+    action_id = cluster.rows(
+        "SELECT id FROM plans_item AS item WHERE NOT EXISTS "
+        "(SELECT 1 FROM plans_item AS child WHERE child.parent_id = item.id) ORDER BY path LIMIT 1"
+    )[0][0]
+    item_page = f"/plans/{slug}/items/{action_id}/"
+    for _ in range(2):
+        assert b"Nouvelle du terrain" not in browser.get(f"{second}{item_page}")[2]
+    browser.get(f"{first}{item_page}")
+    news = {"date": "2025-03-01", "text": "Nouvelle du terrain"}
+    assert browser.post(f"{first}/suivi/{action_id}/nouvelles/", news)[0] == 200
+    assert b"Nouvelle du terrain" in browser.get(f"{second}{item_page}")[2]
 
     # A report asked on one server is built by the worker and downloaded from the other.
     worker = cluster.start_worker()

@@ -8,10 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .health import health
+from .pagecache import page_cache_exempt
 
 
 @login_not_required
 @never_cache
+@page_cache_exempt
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     found = health()

@@ -30,14 +30,28 @@ def quarter_of(date: datetime.date) -> tuple[int, int]:
 def plan_timeline(plan: Plan) -> tuple[list[Quarter], list[Any]]:
     """Return the quarters of the plan period with their dated actions and milestones,
     and the entries without a date."""
+    return by_quarter(plan, timeline_entries(plan))
+
+
+def timeline_entries(plan: Plan) -> list[Entry]:
+    """Return the plan's actions (by due date) and milestones, dated first, in date order."""
+    return _dated_entries(plan)
+
+
+def by_quarter(
+    plan: Plan, entries: list[Entry], *, whole_period: bool = True
+) -> tuple[list[Quarter], list[Any]]:
+    """Return the entries grouped by quarter, with every quarter of the plan's period when
+    whole_period (a page of a long timeline shows only the quarters it holds), and the
+    entries without a date."""
     quarters: dict[tuple[int, int], Quarter] = {}
-    if plan.period_start and plan.period_end:
+    if whole_period and plan.period_start and plan.period_end:
         year, number = quarter_of(plan.period_start)
         while (year, number) <= quarter_of(plan.period_end):
             quarters[(year, number)] = Quarter(year, number)
             year, number = (year + 1, 1) if number == 4 else (year, number + 1)
     undated: list[Any] = []
-    for entry in _dated_entries(plan):
+    for entry in entries:
         if entry.date is None:
             undated.append(entry)
             continue

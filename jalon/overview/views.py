@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -20,9 +21,12 @@ from jalon.tracking import reads
 from jalon.tracking.rollups import plan_rollups
 
 from .forms import ActionFilterForm
-from .timeline import plan_timeline
+from .timeline import by_quarter, timeline_entries
 
 View = Callable[..., HttpResponse]
+# A federation's plan lists a thousand actions: a page of them at a time keeps it light.
+ACTIONS_PER_PAGE = 100
+ENTRIES_PER_PAGE = 200
 
 
 def internal(view: View) -> View:
@@ -58,16 +62,17 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @internal
 def my_actions(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    trackings = reads.actions_of_user(request.user)
-    return render(request, "overview/my_actions.html", {"trackings": trackings})
+    page = Paginator(reads.actions_of_user(request.user), ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "overview/my_actions.html", {"trackings": page.object_list, "page": page})
 
 
 @require_safe
 @internal
 def timeline(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.with_anomaly_count(), slug=slug)
-    quarters, undated = plan_timeline(plan)
-    context = {"plan": plan, "quarters": quarters, "undated": undated}
+    page = Paginator(timeline_entries(plan), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    quarters, undated = by_quarter(plan, list(page.object_list), whole_period=not page.has_other_pages())
+    context = {"plan": plan, "quarters": quarters, "undated": undated, "page": page}
     return render(request, "overview/timeline.html", context)
 
 
@@ -79,7 +84,8 @@ def actions(request: HttpRequest, slug: str) -> HttpResponse:
     items = reads.actions(plan)
     if form.is_bound and form.is_valid():
         items = form.filter(items)
-    context = {"plan": plan, "form": form, "items": items}
+    page = Paginator(items, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"plan": plan, "form": form, "items": page.object_list, "page": page}
     return render(request, "overview/actions.html", context)
 
 

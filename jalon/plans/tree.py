@@ -18,6 +18,14 @@ class Node:
         for child in self.children:
             yield from child.walk()
 
+    def walk_with_depth(self, depth: int = 0) -> Iterator[tuple[int, Node]]:
+        yield depth, self
+        for child in self.children:
+            yield from child.walk_with_depth(depth + 1)
+
+    def find(self, pk: int) -> Node | None:
+        return next((node for node in self.walk() if node.item.pk == pk), None)
+
 
 def build_tree(items: Iterable[Item]) -> list[Node]:
     """Return the root nodes; items must come in document (path) order."""

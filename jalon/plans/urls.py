@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<slug:slug>/items/<int:pk>/deplacer/", edit_views.move, name="item_move"),
     path("plans/<slug:slug>/items/<int:pk>/supprimer/", edit_views.delete, name="item_delete"),
     path("plans/<slug:slug>/items/<int:pk>/", views.item_detail, name="item"),
+    path("plans/<slug:slug>/items/<int:pk>/branche/", views.branch, name="branch"),
     path("plans/<slug:slug>/anomalies/", views.anomalies, name="anomalies"),
     path("plans/<slug:slug>/publier/", publish_views.publish, name="publish"),
 ]

@@ -14,7 +14,7 @@ from .exporters import EXPORTERS
 from .models import Anomaly, Item, Plan
 from .panels import item_sections, tree_progress
 from .tree import Node, plan_tree
-from .tree_html import tree_html
+from .tree_html import branch_html, tree_html
 
 
 @require_safe
@@ -30,11 +30,18 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     _mark_anomaly_counts(tree, _anomaly_counts_by_item(plan))
     context = {
         "plan": plan,
-        "tree_html": tree_html(tree, plan, tree_progress(plan)),
+        "tree_html": tree_html(tree, plan, tree_progress(plan), branch_url_name="plans:branch"),
         "item_count": sum(1 for root in tree for _node in root.walk()),
         "exports": sorted(EXPORTERS),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@require_safe
+def branch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Return the items under one item of the tree, for a folded branch being opened."""
+    plan = get_object_or_404(Plan, slug=slug)
+    return HttpResponse(branch_html(plan, pk, tree_progress(plan), "plans:item", "plans:branch"))
 
 
 @require_safe

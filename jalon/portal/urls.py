@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.plan_detail, name="plan"),
     path("<slug:slug>/elements/<int:pk>/", views.item_detail, name="item"),
+    path("<slug:slug>/elements/<int:pk>/branche/", views.branch, name="branch"),
     path("<slug:slug>/carte/", views.plan_map, name="map"),
     path("<slug:slug>/partenaires/", views.partners, name="partners"),
 ]

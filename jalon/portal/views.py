@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from jalon.directory.maps import country_counts, map_rows, plan_map_svg
 from jalon.plans.models import Item, Plan
 from jalon.plans.tree import plan_tree
-from jalon.plans.tree_html import tree_html
+from jalon.plans.tree_html import branch_html, tree_html
 from jalon.tracking.rollups import Rollup, tree_rollups
 
 from . import reads
@@ -43,10 +43,20 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "plan": plan,
         # Items carry no anomaly count here: the import report is internal.
-        "tree_html": tree_html(plan_tree(plan), plan, tree_rollups(plan), url_name="portal:item"),
+        "tree_html": tree_html(
+            plan_tree(plan), plan, tree_rollups(plan), url_name="portal:item", branch_url_name="portal:branch"
+        ),
         "total": reads.plan_totals([plan]).get(plan.pk, Rollup()),
     }
     return render(request, "portal/plan_detail.html", context)
+
+
+@login_not_required
+@require_safe
+def branch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Return the items under one item of a published plan's tree, for a folded branch."""
+    plan = _published_plan(slug)
+    return HttpResponse(branch_html(plan, pk, tree_rollups(plan), "portal:item", "portal:branch"))
 
 
 @login_not_required
