@@ -209,8 +209,30 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 # The demo and the tests serve static files from the app folders as they change.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Attachments and report files: a folder (MEDIA_ROOT, which several servers may share as a
+# mount), or an S3-compatible object store when JALON_S3_BUCKET is set.
+JALON_S3_BUCKET = os.environ.get("JALON_S3_BUCKET", "")
+FILE_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": JALON_S3_BUCKET,
+            "endpoint_url": os.environ.get("JALON_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("JALON_S3_REGION") or None,
+            "access_key": os.environ.get("JALON_S3_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("JALON_S3_SECRET_KEY", ""),
+            # Files leave only through Jalon's views, which check who asks: never a public
+            # address, and a name is never silently replaced.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if JALON_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE,
     # In production `jalon collectstatic` names each file by its content and writes its gzip
     # and brotli twins; WhiteNoise serves them with a cache of a year.
     "staticfiles": {
