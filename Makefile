@@ -31,7 +31,8 @@ test: $(VENV)/.synced
 	scripts/ensure-system-packages
 	$(BIN)/pytest --numprocesses=auto --maxprocesses=4
 
-## test-postgres: the same suite on PostgreSQL at 127.0.0.1:5432
+## test-postgres: the same suite on PostgreSQL at 127.0.0.1:5432, the tests that touch the
+## database (the others gave their answer on SQLite; JALON_TEST_EVERYTHING=1 runs them too)
 test-postgres: $(VENV)/.synced
 	scripts/ensure-system-packages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest --numprocesses=auto --maxprocesses=4

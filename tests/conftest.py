@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +44,30 @@ def empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db")) or bool(fixtures & DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PostgreSQL pass (make test-postgres) runs what the database can change: a test
+    # that never touches it (pure importers, parsers, spreadsheets) gave its answer on
+    # SQLite already, where touching the database without saying so fails.
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or os.environ.get(
+        "JALON_TEST_EVERYTHING"
+    ):
+        return
+    kept = [item for item in items if uses_the_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not uses_the_database(item)])
+    items[:] = kept
