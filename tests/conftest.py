@@ -1,8 +1,24 @@
+"""Settings every test runs with, and the people of each role that tests share.
+
+Each fixture person is a new account in the test's database: `administrator` (alex),
+`coordinator` (coord), `lead` (lea) and `member` (martin); `member_client` is a member
+already signed in, `coordinator_api` a program calling the API with a coordinator's
+read-write token. Build anyone else with factories.person() and sign them in with
+factories.signed_in(). `plan` is the small plan most tests read and change."""
+
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+
+from jalon.accounts.models import Role, User
+from jalon.api.models import Scope
+from jalon.plans.models import Plan
+
+from .api_client import Api
+from .factories import make_plan, person, signed_in
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "demo" / "plan-action-2024-2025.txt"
@@ -22,10 +38,19 @@ def quick_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def media_of_its_own(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # Uploaded and produced files go to a folder of the test's own: a file left by an
-    # earlier run, or by the demo server, never meets a test's.
+def media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the folder where the test's uploaded and produced files go."""
+    # A folder of the test's own: a file left by an earlier run, or by the demo server,
+    # never meets a test's.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def reports_at_once(settings: Any) -> None:
+    # The test's queue runs each task at once (tests/settings.py): the report is ready
+    # when the request that asks for it answers.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +96,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept = [item for item in items if uses_the_database(item)]
     config.hook.pytest_deselected(items=[item for item in items if not uses_the_database(item)])
     items[:] = kept
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return person("alex", Role.ADMIN, first_name="Alex")
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    return person("coord", Role.COORDINATOR, first_name="Camille")
+
+
+@pytest.fixture
+def lead(db: None) -> User:
+    return person("lea", Role.LEAD, first_name="Léa")
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    return person("martin", Role.MEMBER, first_name="Martin")
+
+
+@pytest.fixture
+def member_client(member: User) -> Client:
+    return signed_in(member)
+
+
+@pytest.fixture
+def coordinator_api(coordinator: User) -> Api:
+    return Api(coordinator, Scope.WRITE)
+
+
+@pytest.fixture
+def plan(db: None) -> Plan:
+    """Alternatives' small plan (factories.small_tree), at /plans/plan/."""
+    return make_plan(slug="plan")

@@ -1,15 +1,42 @@
-"""Plans built in tests the way an import builds them: a parsed tree handed to plan_import."""
+"""What tests build: people, their clients, and plans the way an import builds them (a parsed
+tree handed to plan_import). The fixtures made of these are in conftest.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.test import Client
+
+from jalon.accounts.models import Role, User
 from jalon.plans.importers.base import Anomaly as ParsedAnomaly
 from jalon.plans.importers.base import ParsedItem, ParsedPlan
 from jalon.plans.models import Plan
 from jalon.plans.services import plan_import
 
 AXIS, ORIENTATION, ACTION = "Axe stratégique", "Orientation", "Action"
+
+
+def person(username: str, role: str = Role.MEMBER, **fields: Any) -> User:
+    """Return a new account: person("lea", Role.LEAD, first_name="Léa"). Without a password
+    it can only be signed in with signed_in()."""
+    return User.objects.create_user(username, role=role, **fields)
+
+
+def signed_in(user: User, language: str | None = None) -> Client:
+    """Return a client signed in as `user`, reading the pages in `language` when one is given
+    (the language switch's cookie) and otherwise in what the server chooses."""
+    client = anonymous(language)
+    client.force_login(user)
+    return client
+
+
+def anonymous(language: str | None = None) -> Client:
+    """Return a client of a visitor who has not signed in."""
+    client = Client()
+    if language is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
 
 
 def item(code: str, title: str, *children: ParsedItem, **fields: Any) -> ParsedItem:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -16,46 +14,14 @@ from jalon.plans.models import Item, Plan
 from jalon.tracking import services as tracking
 from jalon.tracking.models import Status, Tracking, Update
 
-from .factories import make_plan, wide_tree
+from .api_client import Api, error_code
+from .factories import make_plan, person, signed_in, wide_tree
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan(slug="plan")
-
-
 def action(plan: Plan, code: str = "1.1.2") -> Item:
     return plan.items.filter(code=code).order_by("path").first()
-
-
-def person(username: str, role: str = Role.MEMBER) -> User:
-    return User.objects.create_user(username, role=role)
-
-
-class Api:
-    """A program calling the API with one person's token."""
-
-    def __init__(self, user: User | None, scope: str = Scope.READ) -> None:
-        self.client = Client()
-        self.headers = {}
-        if user is not None:
-            _token, secret = token_create(user=user, name="script", scope=scope)
-            self.headers = {"Authorization": f"Bearer {secret}"}
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
-
-    def send(self, method: str, path: str, body: dict[str, Any]) -> Any:
-        call = getattr(self.client, method)
-        return call(f"/api/v1{path}", body, content_type="application/json", headers=self.headers)
-
-
-def error_code(response: Any) -> str:
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
-    return str(body["error"]["code"])
 
 
 # Tokens
@@ -300,9 +266,9 @@ def test_the_api_viewer_loads_its_scripts_from_this_server(client: Client) -> No
 # The tokens page
 
 
-def test_a_person_creates_a_token_sees_it_once_and_revokes_it(client: Client) -> None:
+def test_a_person_creates_a_token_sees_it_once_and_revokes_it() -> None:
     someone = person("martin")
-    client.force_login(someone)
+    client = signed_in(someone)
     created = client.post("/comptes/jetons/", {"name": "rapport mensuel", "scope": "write"})
     assert created.status_code == 201
     token = Token.objects.get(user=someone)
@@ -318,9 +284,9 @@ def test_a_person_creates_a_token_sees_it_once_and_revokes_it(client: Client) ->
     )
 
 
-def test_nobody_revokes_the_token_of_someone_else(client: Client) -> None:
+def test_nobody_revokes_the_token_of_someone_else() -> None:
     token, _secret = token_create(user=person("martin"), name="script")
-    client.force_login(person("intrus", Role.ADMIN))
+    client = signed_in(person("intrus", Role.ADMIN))
     assert client.post(f"/comptes/jetons/{token.pk}/revoquer/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
@@ -348,9 +314,8 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(plan: Plan) -
     assert Api(person("martin")).get("/search", q="quebec").status_code == 200
 
 
-def test_the_search_page_ignores_a_nul_character(client: Client, plan: Plan) -> None:
-    client.force_login(person("martin"))
-    assert client.get("/recherche/", {"q": "qu\x00ebec"}).status_code == 200
+def test_the_search_page_ignores_a_nul_character(member_client: Client, plan: Plan) -> None:
+    assert member_client.get("/recherche/", {"q": "qu\x00ebec"}).status_code == 200
 
 
 def test_the_api_answers_in_the_language_its_owner_chose(plan: Plan) -> None:
@@ -361,4 +326,3 @@ def test_the_api_answers_in_the_language_its_owner_chose(plan: Plan) -> None:
     assert message == "Nothing is found at this address."
     french = Api(person("louise"))
     assert french.get("/plans/nowhere").json()["error"]["message"] == "Rien ne se trouve à cette adresse."
-

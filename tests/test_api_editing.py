@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,31 +21,10 @@ from jalon.plans.models import Item, Plan, PlanStatus, path_step
 from jalon.tracking import services as tracking
 from jalon.tracking.models import Attachment, Update
 
-from .factories import make_plan
-from .test_api import Api, error_code, person
+from .api_client import Api, error_code
+from .factories import make_plan, person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan(slug="plan")
-
-
-@pytest.fixture
-def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-def coordinator() -> Api:
-    return Api(person("coord", Role.COORDINATOR), Scope.WRITE)
-
-
-def in_english(api: Api) -> Api:
-    # The API speaks the language chosen with the site's switch, kept in its cookie.
-    api.client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    return api
 
 
 def the(plan: Plan, code: str) -> Item:
@@ -85,23 +63,25 @@ def a_journal_entry(plan: Plan) -> tuple[Update, User]:
 
 def upload(api: Api, update: Update, name: str, data: bytes, content_type: str = "application/pdf") -> Any:
     file = SimpleUploadedFile(name, data, content_type=content_type)
-    return api.client.post(f"/api/v1/updates/{update.pk}/attachments", {"file": file}, headers=api.headers)
+    return api.post(f"/updates/{update.pk}/attachments", {"file": file})
 
 
 # Adding items
 
 
-def test_a_coordinator_adds_an_item_under_a_parent_at_a_position(plan: Plan) -> None:
+def test_a_coordinator_adds_an_item_under_a_parent_at_a_position(plan: Plan, coordinator_api: Api) -> None:
     body = {"parent": the(plan, "1.4").pk, "position": 1, "code": "1.4.5", "title": "Tenir un kiosque"}
-    response = coordinator().send("post", "/plans/plan/items", body)
+    response = coordinator_api.send("post", "/plans/plan/items", body)
     assert response.status_code == 201, response.content
     added = Item.objects.get(pk=response.json()["id"])
     assert (added.title, added.position, response.json()["parent"]) == ("Tenir un kiosque", 1, body["parent"])
     assert outline(plan)[-3:] == ["    1.4.4", "    1.4.5", "    1.4.4"]
 
 
-def test_an_item_without_parent_or_position_goes_last_at_the_top_level(plan: Plan) -> None:
-    response = coordinator().send("post", "/plans/plan/items", {"code": "2", "title": "Axe deux"})
+def test_an_item_without_parent_or_position_goes_last_at_the_top_level(
+    plan: Plan, coordinator_api: Api
+) -> None:
+    response = coordinator_api.send("post", "/plans/plan/items", {"code": "2", "title": "Axe deux"})
     assert response.status_code == 201, response.content
     assert outline(plan) == [*ORIGINAL, "2"]
     assert response.json()["tracking"] is not None  # a new item without children is an action
@@ -112,9 +92,11 @@ def test_adding_an_item_is_refused_to_a_read_token_a_member_and_no_token(plan: P
     assert outline(plan) == ORIGINAL
 
 
-def test_an_item_without_title_or_with_a_parent_of_another_plan_is_refused(plan: Plan) -> None:
+def test_an_item_without_title_or_with_a_parent_of_another_plan_is_refused(
+    plan: Plan, coordinator: User
+) -> None:
     other = make_plan(slug="other")
-    api = in_english(coordinator())
+    api = Api(coordinator, Scope.WRITE, language="en")
     no_title = api.send("post", "/plans/plan/items", {"title": ""})
     assert no_title.status_code == 422 and "title" in no_title.json()["error"]["details"]
     elsewhere = api.send("post", "/plans/plan/items", {"title": "X", "parent": other.items.first().pk})
@@ -127,17 +109,19 @@ def test_an_item_without_title_or_with_a_parent_of_another_plan_is_refused(plan:
 # Moving items
 
 
-def test_a_coordinator_moves_an_item_with_its_subtree(plan: Plan) -> None:
+def test_a_coordinator_moves_an_item_with_its_subtree(plan: Plan, coordinator_api: Api) -> None:
     moved = the(plan, "1.4")
-    response = coordinator().send("post", f"/items/{moved.pk}/move", {"parent": None, "position": 0})
+    response = coordinator_api.send("post", f"/items/{moved.pk}/move", {"parent": None, "position": 0})
     assert response.status_code == 200, response.content
     assert response.json()["depth"] == 0 and response.json()["parent"] is None
     assert outline(plan) == ["1.4", "  1.4.4", "  1.4.4", "1", "  1.1", "    1.1.1.", "    1.1.2"]
 
 
-def test_a_position_past_the_end_puts_the_item_last_under_its_new_parent(plan: Plan) -> None:
+def test_a_position_past_the_end_puts_the_item_last_under_its_new_parent(
+    plan: Plan, coordinator_api: Api
+) -> None:
     body = {"parent": the(plan, "1.4").pk, "position": 99}
-    response = coordinator().send("post", f"/items/{the(plan, '1.1.1.').pk}/move", body)
+    response = coordinator_api.send("post", f"/items/{the(plan, '1.1.1.').pk}/move", body)
     assert response.status_code == 200, response.content
     assert outline(plan) == ["1", "  1.1", "    1.1.2", "  1.4", "    1.4.4", "    1.4.4", "    1.1.1."]
 
@@ -148,40 +132,43 @@ def test_moving_is_refused_to_a_read_token_a_member_and_no_token(plan: Plan) -> 
     assert outline(plan) == ORIGINAL
 
 
-def test_an_item_cannot_move_under_itself_below_itself_or_into_another_plan(plan: Plan) -> None:
+def test_an_item_cannot_move_under_itself_below_itself_or_into_another_plan(
+    plan: Plan, coordinator_api: Api
+) -> None:
     other = make_plan(slug="other")
-    axis, api = the(plan, "1"), coordinator()
+    axis = the(plan, "1")
     for parent in (axis.pk, the(plan, "1.4").pk, other.items.first().pk):
-        refused = api.send("post", f"/items/{axis.pk}/move", {"parent": parent, "position": 0})
+        refused = coordinator_api.send("post", f"/items/{axis.pk}/move", {"parent": parent, "position": 0})
         assert refused.status_code == 422 and "parent" in refused.json()["error"]["details"]
-    assert api.send("post", f"/items/{axis.pk}/move", {"parent": None}).status_code == 422
+    assert coordinator_api.send("post", f"/items/{axis.pk}/move", {"parent": None}).status_code == 422
     assert outline(plan) == ORIGINAL
 
 
 # Deleting items
 
 
-def test_deleting_an_action_closes_the_gap_among_its_siblings(plan: Plan) -> None:
-    api = coordinator()
-    response = api.client.delete(f"/api/v1/items/{the(plan, '1.1.1.').pk}", headers=api.headers)
+def test_deleting_an_action_closes_the_gap_among_its_siblings(plan: Plan, coordinator_api: Api) -> None:
+    response = coordinator_api.delete(f"/items/{the(plan, '1.1.1.').pk}")
     assert response.status_code == 204
     assert outline(plan) == ["1", "  1.1", "    1.1.2", "  1.4", "    1.4.4", "    1.4.4"]
 
 
-def test_deleting_an_item_with_children_asks_for_confirmation_with_their_count(plan: Plan) -> None:
-    api, axis = in_english(coordinator()), the(plan, "1.1")
-    asked = api.client.delete(f"/api/v1/items/{axis.pk}", headers=api.headers)
+def test_deleting_an_item_with_children_asks_for_confirmation_with_their_count(
+    plan: Plan, coordinator: User
+) -> None:
+    api, axis = Api(coordinator, Scope.WRITE, language="en"), the(plan, "1.1")
+    asked = api.delete(f"/items/{axis.pk}")
     assert asked.status_code == 409 and error_code(asked) == "confirmation_needed"
     assert asked.json()["error"]["details"] == {"below": 2} and "2 items" in asked.json()["error"]["message"]
     assert outline(plan) == ORIGINAL
-    confirmed = api.client.delete(f"/api/v1/items/{axis.pk}?confirm=true", headers=api.headers)
+    confirmed = api.delete(f"/items/{axis.pk}?confirm=true")
     assert confirmed.status_code == 204
     assert outline(plan) == ["1", "  1.4", "    1.4.4", "    1.4.4"]
 
 
 def test_deleting_is_refused_to_a_read_token_a_member_and_no_token(plan: Plan) -> None:
-    path = f"/api/v1/items/{the(plan, '1.1.2').pk}?confirm=true"
-    refusals(lambda api: api.client.delete(path, headers=api.headers))
+    path = f"/items/{the(plan, '1.1.2').pk}?confirm=true"
+    refusals(lambda api: api.delete(path))
     assert outline(plan) == ORIGINAL
 
 
@@ -194,30 +181,33 @@ def adopted(plan: Plan) -> Plan:
     return plan
 
 
-def test_a_coordinator_publishes_an_adopted_plan_and_takes_it_off(plan: Plan) -> None:
+def test_a_coordinator_publishes_an_adopted_plan_and_takes_it_off(plan: Plan, coordinator_api: Api) -> None:
     adopted(plan)
-    api = coordinator()
-    published = api.send("put", "/plans/plan/publication", {"published": True})
+    published = coordinator_api.send("put", "/plans/plan/publication", {"published": True})
     assert published.status_code == 200, published.content
     assert published.json()["published"] and published.json()["published_by"] == "coord"
     assert Plan.objects.published().get() == plan
     assert Api(person("martin")).get("/plans/plan/publication").json()["published"] is True
-    taken_off = api.send("put", "/plans/plan/publication", {"published": False})
+    taken_off = coordinator_api.send("put", "/plans/plan/publication", {"published": False})
     assert taken_off.json() == {"published": False, "published_at": None, "published_by": None}
     assert not Plan.objects.published().exists()
 
 
-def test_a_draft_plan_is_not_published_and_the_reason_is_given(plan: Plan) -> None:
-    refused = in_english(coordinator()).send("put", "/plans/plan/publication", {"published": True})
+def test_a_draft_plan_is_not_published_and_the_reason_is_given(plan: Plan, coordinator: User) -> None:
+    refused = Api(coordinator, Scope.WRITE, language="en").send(
+        "put", "/plans/plan/publication", {"published": True}
+    )
     assert refused.status_code == 422 and error_code(refused) == "publish_refused"
     assert "Only an adopted plan can be published" in refused.json()["error"]["message"]
     assert Plan.objects.get().published_at is None
 
 
-def test_publishing_is_refused_to_a_read_token_a_member_and_no_token(plan: Plan) -> None:
+def test_publishing_is_refused_to_a_read_token_a_member_and_no_token(
+    plan: Plan, coordinator_api: Api
+) -> None:
     adopted(plan)
     refusals(lambda api: api.send("put", "/plans/plan/publication", {"published": True}))
-    assert coordinator().send("put", "/plans/plan/publication", {}).status_code == 422
+    assert coordinator_api.send("put", "/plans/plan/publication", {}).status_code == 422
     assert Plan.objects.get().published_at is None
 
 
@@ -235,10 +225,12 @@ def test_the_lead_of_an_action_marks_an_update_public_and_back(plan: Plan) -> No
     assert not Update.objects.public().exists()
 
 
-def test_marking_an_update_is_refused_to_a_read_token_a_member_and_no_token(plan: Plan) -> None:
+def test_marking_an_update_is_refused_to_a_read_token_a_member_and_no_token(
+    plan: Plan, coordinator_api: Api
+) -> None:
     update, _lead = a_journal_entry(plan)
     refusals(lambda api: api.send("patch", f"/updates/{update.pk}", {"public": True}))
-    assert coordinator().send("patch", f"/updates/{update.pk}", {"public": "perhaps"}).status_code == 422
+    assert coordinator_api.send("patch", f"/updates/{update.pk}", {"public": "perhaps"}).status_code == 422
     assert not Update.objects.public().exists()
 
 
@@ -283,14 +275,14 @@ def test_a_refused_type_or_an_oversized_file_is_refused_with_the_reason_and_noth
 ) -> None:
     settings.JALON_MAX_ATTACHMENT_BYTES = 1_000_000
     update, lead = a_journal_entry(plan)
-    api = in_english(Api(lead, Scope.WRITE))
+    api = Api(lead, Scope.WRITE, language="en")
     script = upload(api, update, "outil.exe", b"MZ", "application/octet-stream")
     assert script.status_code == 422 and error_code(script) == "invalid"
     assert "outil.exe: this kind of file cannot be attached" in script.json()["error"]["message"]
     large = upload(api, update, "scan.pdf", b"%" * 1_000_001)
     assert large.status_code == 422 and "scan.pdf is larger than 1 MB" in large.json()["error"]["message"]
     assert "file" in large.json()["error"]["details"]
-    missing = api.client.post(f"/api/v1/updates/{update.pk}/attachments", {}, headers=api.headers)
+    missing = api.post(f"/updates/{update.pk}/attachments")
     assert missing.status_code == 422
     assert not Attachment.objects.exists() and not any(media.rglob("*.*"))
 
@@ -329,7 +321,7 @@ def test_the_history_of_an_item_says_who_changed_what_from_what_to_what(plan: Pl
     item = the(plan, "1.1.2")
     edit_title(item, coord, "Pérenniser le CAIME")
     tracking.milestone_add(item=item, user=coord, title="Atelier", due_date=None)
-    response = in_english(Api(person("martin"))).get(f"/items/{item.pk}/history")
+    response = Api(person("martin"), language="en").get(f"/items/{item.pk}/history")
     assert response.status_code == 200, response.content
     assert response.json()["count"] == 2
     newest, title = response.json()["items"]

@@ -7,11 +7,9 @@ from __future__ import annotations
 import datetime
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,34 +27,11 @@ from jalon.reports.models import ReportJob
 from jalon.tracking.models import PendingTableImport, Tracking
 from jalon.tracking.services import action_update
 
+from .api_client import Api, error_code
 from .conftest import EXAMPLES, SEED
-from .factories import anomaly, item, make_plan
-from .test_api import Api, error_code, person
+from .factories import anomaly, item, make_plan, person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def french_again() -> Iterator[None]:
-    # A request in English leaves English active in this thread: later tests expect French.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan(slug="plan")
-
-
-@pytest.fixture
-def coordinator() -> User:
-    return person("coord", Role.COORDINATOR)
-
-
-def in_english(api: Api) -> Api:
-    # The API speaks French until the person picks English with the switch.
-    api.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return api
 
 
 def action(plan: Plan, code: str = "1.1.2") -> Item:
@@ -65,15 +40,7 @@ def action(plan: Plan, code: str = "1.1.2") -> Item:
 
 def upload(api: Api, path: str, name: str, data: bytes, **fields: str) -> Any:
     body = {"file": SimpleUploadedFile(name, data), **fields}
-    return api.client.post(f"/api/v1{path}", body, headers=api.headers)
-
-
-def delete(api: Api, path: str) -> Any:
-    return api.client.delete(f"/api/v1{path}", headers=api.headers)
-
-
-def post(api: Api, path: str) -> Any:
-    return api.client.post(f"/api/v1{path}", headers=api.headers)
+    return api.post(path, body)
 
 
 def seed_upload(api: Api, **fields: str) -> Any:
@@ -106,7 +73,7 @@ def test_a_coordinator_previews_the_seed_and_nothing_is_created_yet(coordinator:
 @translation.override("en")
 def test_the_preview_is_shown_again_in_plain_words(coordinator: User) -> None:
     pk = pending_seed(coordinator)
-    preview = in_english(Api(coordinator)).get(f"/imports/{pk}").json()
+    preview = Api(coordinator, language="en").get(f"/imports/{pk}").json()
     assert any("Code 1.4.4 appears more than once" in found["message"] for found in preview["anomalies"])
     assert {found["kind_label"] for found in preview["anomalies"]} >= {"Duplicate code"}
     assert preview["already_imported_as"] is None and not preview["expired"]
@@ -115,7 +82,7 @@ def test_the_preview_is_shown_again_in_plain_words(coordinator: User) -> None:
 def test_confirming_creates_the_whole_plan_and_proposes_its_links(coordinator: User) -> None:
     api = Api(coordinator, Scope.WRITE)
     pk = seed_upload(api, slug="alternatives").json()["id"]
-    response = post(api, f"/imports/{pk}/confirm")
+    response = api.post(f"/imports/{pk}/confirm")
     assert response.status_code == 201, response.content
     done = response.json()
     plan = Plan.objects.get()
@@ -134,7 +101,7 @@ def test_the_markdown_outline_of_another_plan_imports_too(coordinator: User) -> 
     source = EXAMPLES / "dinum-plan-action-logiciels-libres.fr.md"
     preview = upload(api, "/imports", source.name, source.read_bytes()).json()
     assert preview["format"] == "outline" and preview["items"] > 0
-    assert post(api, f"/imports/{preview['id']}/confirm").status_code == 201
+    assert api.post(f"/imports/{preview['id']}/confirm").status_code == 201
     assert Plan.objects.get().items.count() == preview["items"]
 
 
@@ -143,7 +110,7 @@ def test_a_file_with_an_unreadable_byte_is_refused_by_name_and_line_and_nothing_
     coordinator: User,
 ) -> None:
     data = b"\xff\xfe" + "Axe 1\n".encode("utf-16-le") + b"\x00\xd8" + "\n".encode("utf-16-le")
-    response = upload(in_english(Api(coordinator, Scope.WRITE)), "/imports", "mal.txt", data)
+    response = upload(Api(coordinator, Scope.WRITE, language="en"), "/imports", "mal.txt", data)
     assert response.status_code == 422 and error_code(response) == "unreadable_file"
     assert "mal.txt, line 2" in response.json()["error"]["message"]
     assert not PendingImport.objects.exists() and not Plan.objects.exists()
@@ -155,14 +122,14 @@ def test_a_file_with_an_unreadable_byte_is_refused_by_name_and_line_and_nothing_
     [("vide.txt", b"", "the file is empty"), ("abime.docx", b"PK\x03\x04\x14\x00\x00\x00", "damaged")],
 )
 def test_a_broken_file_is_refused_by_name(coordinator: User, name: str, data: bytes, words: str) -> None:
-    response = upload(in_english(Api(coordinator, Scope.WRITE)), "/imports", name, data)
+    response = upload(Api(coordinator, Scope.WRITE, language="en"), "/imports", name, data)
     assert response.status_code == 422 and error_code(response) == "unreadable_file"
     assert name in response.json()["error"]["message"] and words in response.json()["error"]["message"]
     assert not PendingImport.objects.exists()
 
 
 def test_an_upload_is_refused_in_the_language_its_owner_chose() -> None:
-    owner = User.objects.create_user("coord", role=Role.COORDINATOR, language="en")
+    owner = person("coord", Role.COORDINATOR, language="en")
     response = upload(Api(owner, Scope.WRITE), "/imports", "vide.txt", b"")
     assert "the file is empty" in response.json()["error"]["message"]
 
@@ -178,7 +145,7 @@ def test_a_taken_identifier_an_unknown_format_or_no_file_is_refused(coordinator:
     api = Api(coordinator, Scope.WRITE)
     assert "slug" in seed_upload(api, slug="plan").json()["error"]["details"]
     assert "format" in seed_upload(api, format="pdf").json()["error"]["details"]
-    missing = api.client.post("/api/v1/imports", {"slug": "x"}, headers=api.headers)
+    missing = api.post("/imports", {"slug": "x"})
     assert missing.status_code == 422 and error_code(missing) == "invalid"
     assert not PendingImport.objects.exists()
 
@@ -191,14 +158,14 @@ def test_a_nul_character_in_a_field_is_refused_though_files_may_hold_them(coordi
 
 def test_cancelling_an_import_leaves_nothing_behind(coordinator: User) -> None:
     pk = pending_seed(coordinator)
-    assert delete(Api(coordinator, Scope.WRITE), f"/imports/{pk}").status_code == 204
+    assert Api(coordinator, Scope.WRITE).delete(f"/imports/{pk}").status_code == 204
     assert not PendingImport.objects.exists() and not Plan.objects.exists()
 
 
 def test_an_upload_older_than_a_day_cannot_be_confirmed(coordinator: User) -> None:
     pk = pending_seed(coordinator)
     PendingImport.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
-    response = post(Api(coordinator, Scope.WRITE), f"/imports/{pk}/confirm")
+    response = Api(coordinator, Scope.WRITE).post(f"/imports/{pk}/confirm")
     assert response.status_code == 409 and error_code(response) == "expired"
     assert not Plan.objects.exists()
 
@@ -209,8 +176,8 @@ def test_a_read_only_token_cannot_upload_confirm_or_cancel_an_import(coordinator
     assert reading.get(f"/imports/{pk}").status_code == 200
     for response in (
         seed_upload(reading),
-        post(reading, f"/imports/{pk}/confirm"),
-        delete(reading, f"/imports/{pk}"),
+        reading.post(f"/imports/{pk}/confirm"),
+        reading.delete(f"/imports/{pk}"),
     ):
         assert response.status_code == 403 and error_code(response) == "read_only_token"
     assert PendingImport.objects.count() == 1 and not Plan.objects.exists()
@@ -223,8 +190,8 @@ def test_members_and_leads_are_refused_every_import_operation(coordinator: User,
     for response in (
         seed_upload(api),
         api.get(f"/imports/{pk}"),
-        post(api, f"/imports/{pk}/confirm"),
-        delete(api, f"/imports/{pk}"),
+        api.post(f"/imports/{pk}/confirm"),
+        api.delete(f"/imports/{pk}"),
     ):
         assert response.status_code == 403 and error_code(response) == "forbidden"
     assert PendingImport.objects.count() == 1 and not Plan.objects.exists()
@@ -234,7 +201,7 @@ def test_another_coordinators_upload_is_not_found_but_an_administrator_sees_it(c
     pk = pending_seed(coordinator)
     other = Api(person("autre", Role.COORDINATOR), Scope.WRITE)
     assert other.get(f"/imports/{pk}").status_code == 404
-    assert post(other, f"/imports/{pk}/confirm").status_code == 404
+    assert other.post(f"/imports/{pk}/confirm").status_code == 404
     assert Api(person("admin", Role.ADMIN)).get(f"/imports/{pk}").status_code == 200
 
 
@@ -244,8 +211,8 @@ def test_without_a_token_the_import_operations_answer_401(coordinator: User) -> 
     for response in (
         seed_upload(anonymous),
         anonymous.get(f"/imports/{pk}"),
-        post(anonymous, f"/imports/{pk}/confirm"),
-        delete(anonymous, f"/imports/{pk}"),
+        anonymous.post(f"/imports/{pk}/confirm"),
+        anonymous.delete(f"/imports/{pk}"),
     ):
         assert response.status_code == 401 and error_code(response) == "unauthenticated"
     assert PendingImport.objects.count() == 1
@@ -300,7 +267,7 @@ def test_an_invalid_iati_file_is_refused_with_its_reasons(seeded: Plan, settings
 
     settings.JALON_IATI_ORGANISATION_REF = "CA-CRA_ACC-123"
     Result.objects.create(item=action(seeded, "2.1.1"), kind=ResultKind.OUTPUT, title="Sondage réalisé")
-    response = in_english(Api(person("martin"))).get(f"/plans/{seeded.slug}/iati")
+    response = Api(person("martin"), language="en").get(f"/plans/{seeded.slug}/iati")
     assert response.status_code == 409 and error_code(response) == "iati_invalid"
     assert any("Sondage réalisé" in reason for reason in response.json()["error"]["details"])
     settings.JALON_IATI_ORGANISATION_REF = ""
@@ -370,7 +337,7 @@ def table_upload(api: Api, plan: Plan, data: bytes, name: str = "table.xlsx") ->
 def test_a_coordinator_uploads_an_edited_table_sees_each_change_and_confirms_it(
     plan: Plan, coordinator: User
 ) -> None:
-    api = in_english(Api(coordinator, Scope.WRITE))
+    api = Api(coordinator, Scope.WRITE, language="en")
     response = table_upload(api, plan, edited_table(api, plan, {"1.1.2": {"Progress (%)": 60}}))
     assert response.status_code == 201, response.content
     preview = response.json()
@@ -380,7 +347,7 @@ def test_a_coordinator_uploads_an_edited_table_sees_each_change_and_confirms_it(
         ("1.1.2", "Progress (%)", "0", "60"),
     ]
     assert api.get(f"/table-imports/{preview['id']}").json()["changes"] == preview["changes"]
-    applied = post(api, f"/table-imports/{preview['id']}/confirm")
+    applied = api.post(f"/table-imports/{preview['id']}/confirm")
     assert applied.status_code == 200 and applied.json() == {"updated": 1}
     assert Tracking.objects.get(item=action(plan)).progress == 60
     assert not PendingTableImport.objects.exists()
@@ -388,11 +355,11 @@ def test_a_coordinator_uploads_an_edited_table_sees_each_change_and_confirms_it(
 
 @translation.override("en")
 def test_a_table_with_an_error_is_never_applied(plan: Plan, coordinator: User) -> None:
-    api = in_english(Api(coordinator, Scope.WRITE))
+    api = Api(coordinator, Scope.WRITE, language="en")
     data = edited_table(api, plan, {"1.1.2": {"Progress (%)": 60}, "1.1.1.": {"Progress (%)": 160}})
     preview = table_upload(api, plan, data).json()
     assert preview["errors"] == [{"row": 4, "column": "Progress (%)", "message": "160 is more than 100."}]
-    refused = post(api, f"/table-imports/{preview['id']}/confirm")
+    refused = api.post(f"/table-imports/{preview['id']}/confirm")
     assert refused.status_code == 422 and error_code(refused) == "table_not_applicable"
     assert not Tracking.objects.exists() and PendingTableImport.objects.exists()
 
@@ -406,7 +373,7 @@ def test_a_table_made_from_an_older_version_is_refused_with_409(plan: Plan, coor
     )
     preview = table_upload(api, plan, data).json()
     assert preview["conflicts"][0]["file_version"] == 1 and not preview["can_apply"]
-    refused = post(api, f"/table-imports/{preview['id']}/confirm")
+    refused = api.post(f"/table-imports/{preview['id']}/confirm")
     assert refused.status_code == 409 and error_code(refused) == "conflict"
     assert Tracking.objects.get().progress == 10
 
@@ -414,7 +381,7 @@ def test_a_table_made_from_an_older_version_is_refused_with_409(plan: Plan, coor
 @translation.override("en")
 def test_a_file_that_is_not_an_actions_table_is_refused_and_not_kept(plan: Plan, coordinator: User) -> None:
     response = table_upload(
-        in_english(Api(coordinator, Scope.WRITE)), plan, b"Titre,Statut\nUn,Deux\n", "autre.csv"
+        Api(coordinator, Scope.WRITE, language="en"), plan, b"Titre,Statut\nUn,Deux\n", "autre.csv"
     )
     assert response.status_code == 422 and error_code(response) == "unreadable_file"
     assert "“Id” (or “Code”) and “Version”" in response.json()["error"]["message"]
@@ -427,8 +394,8 @@ def test_the_csv_table_goes_back_unchanged_and_is_cancelled(plan: Plan, coordina
     assert csv["Content-Type"] == "text/csv; charset=utf-8"
     preview = table_upload(api, plan, csv.content, "plan-actions.csv").json()
     assert preview["changes"] == [] and not preview["can_apply"]
-    assert error_code(post(api, f"/table-imports/{preview['id']}/confirm")) == "table_not_applicable"
-    assert delete(api, f"/table-imports/{preview['id']}").status_code == 204
+    assert error_code(api.post(f"/table-imports/{preview['id']}/confirm")) == "table_not_applicable"
+    assert api.delete(f"/table-imports/{preview['id']}").status_code == 204
     assert not PendingTableImport.objects.exists() and not Tracking.objects.exists()
 
 
@@ -441,8 +408,8 @@ def test_a_read_only_token_cannot_upload_confirm_or_cancel_a_table(plan: Plan, c
     assert reading.get(f"/table-imports/{pk}").status_code == 200
     for response in (
         table_upload(reading, plan, b"x"),
-        post(reading, f"/table-imports/{pk}/confirm"),
-        delete(reading, f"/table-imports/{pk}"),
+        reading.post(f"/table-imports/{pk}/confirm"),
+        reading.delete(f"/table-imports/{pk}"),
     ):
         assert response.status_code == 403 and error_code(response) == "read_only_token"
     assert not Tracking.objects.exists() and PendingTableImport.objects.count() == 1
@@ -464,22 +431,15 @@ def test_someone_elses_table_upload_is_not_found_and_no_token_is_401(plan: Plan,
     ]
     other = Api(person("autre", Role.COORDINATOR), Scope.WRITE)
     assert other.get(f"/table-imports/{pk}").status_code == 404
-    assert post(other, f"/table-imports/{pk}/confirm").status_code == 404
+    assert other.post(f"/table-imports/{pk}/confirm").status_code == 404
     anonymous = Api(None)
     assert table_upload(anonymous, plan, b"x").status_code == 401
-    assert post(anonymous, f"/table-imports/{pk}/confirm").status_code == 401
+    assert anonymous.post(f"/table-imports/{pk}/confirm").status_code == 401
     assert Api(None).get("/plans/plan/actions-table").status_code == 401
     assert not Tracking.objects.exists()
 
 
 # Reports prepared in the background
-
-
-@pytest.fixture
-def reports_at_once(settings: Any) -> None:
-    # The test's queue runs each task at once (tests/settings.py): the report is ready
-    # when the request that asks for it answers.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def test_a_member_asks_for_a_docx_report_follows_it_and_downloads_it(
@@ -536,7 +496,7 @@ def test_a_member_reads_the_anomalies_in_the_order_of_the_source() -> None:
         items=[item("1", "Axe", first, second)],
         anomalies=[anomaly(AnomalyKind.DUPLICATE_CODE, second), anomaly(AnomalyKind.MISSING_CODE, line=1)],
     )
-    api = in_english(Api(person("martin")))
+    api = Api(person("martin"), language="en")
     with CaptureQueriesContext(connection) as queries:
         response = api.get("/plans/plan/anomalies")
     assert response.status_code == 200

@@ -18,17 +18,12 @@ from jalon.plans.models import Item, Plan
 from jalon.tracking import services as tracking
 from jalon.tracking.models import Milestone, Status
 
-from .factories import make_plan, wide_tree
-from .test_api import Api, error_code, person
+from .api_client import Api, error_code
+from .factories import make_plan, person, wide_tree
 
 pytestmark = pytest.mark.django_db
 
 LAST_YEAR = timezone.localdate() - datetime.timedelta(days=365)
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan(slug="plan")
 
 
 def actions_of(plan: Plan) -> list[Item]:

@@ -5,14 +5,14 @@ roles but never their own, and a read-only token changes nothing."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.utils import translation
 
 from jalon.accounts.models import Role, User
 from jalon.api.models import Scope
 
-from .test_api import Api, error_code, person
+from .api_client import Api, error_code
+from .factories import person
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ INVITATION = {"email": "Nadia@Example.org", "first_name": "Nadia", "role": Role.
 
 def test_a_lead_sees_active_people_with_their_address_and_role() -> None:
     lead = person("lea", Role.LEAD)
-    User.objects.create_user("nadia", email="nadia@example.org", first_name="Nadia", last_name="Roy")
-    User.objects.create_user("parti", is_active=False)
+    person("nadia", email="nadia@example.org", first_name="Nadia", last_name="Roy")
+    person("parti", is_active=False)
     body = Api(lead).get("/people").json()
     assert body["count"] == 2
     nadia = next(row for row in body["items"] if row["username"] == "nadia")
@@ -35,7 +35,7 @@ def test_a_lead_sees_active_people_with_their_address_and_role() -> None:
 
 
 def test_a_member_sees_nobody_and_no_address() -> None:
-    User.objects.create_user("nadia", email="nadia@example.org")
+    person("nadia", email="nadia@example.org")
     refused = Api(person("martin")).get("/people")
     assert refused.status_code == 403 and error_code(refused) == "forbidden"
     assert "nadia@example.org" not in refused.content.decode()
@@ -71,10 +71,8 @@ def test_an_administrator_invites_an_administrator_but_a_coordinator_cannot() ->
 
 @translation.override("en")
 def test_an_address_that_already_has_an_account_is_refused_naming_the_field() -> None:
-    User.objects.create_user("nadia", email="nadia@example.org")
-    api = Api(person("coord", Role.COORDINATOR), Scope.WRITE)
-    # The API speaks French until the person picks English with the switch.
-    api.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    person("nadia", email="nadia@example.org")
+    api = Api(person("coord", Role.COORDINATOR), Scope.WRITE, language="en")
     refused = api.send("post", "/people", INVITATION)
     assert refused.status_code == 422 and error_code(refused) == "invalid"
     assert refused.json()["error"]["details"]["email"] == [

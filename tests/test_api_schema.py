@@ -15,11 +15,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import missing_required_header, negative_data_rejection, positive_data_acceptance
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import User
 from jalon.api.models import Scope
-from jalon.api.services import token_create
+from jalon.plans.models import Plan
 
-from .factories import make_plan
+from .api_client import bearer
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -36,11 +36,8 @@ def one_connection_for_the_test() -> Iterator[None]:
 
 
 @pytest.fixture
-def headers(db: None) -> dict[str, str]:
-    make_plan(slug="plan")
-    coordinator = User.objects.create_user("coord", role=Role.COORDINATOR)
-    _token, secret = token_create(user=coordinator, name="schemathesis", scope=Scope.WRITE)
-    return {"Authorization": f"Bearer {secret}"}
+def headers(plan: Plan, coordinator: User) -> dict[str, str]:
+    return bearer(coordinator, Scope.WRITE, name="schemathesis")
 
 
 @schema.parametrize()

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -23,15 +22,10 @@ from jalon.results import services as results_services
 from jalon.results.models import BudgetLine, Indicator, IndicatorValue
 from jalon.tracking import services as tracking
 
-from .factories import make_plan
-from .test_api import Api, error_code, person
+from .api_client import Api, error_code
+from .factories import person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan(slug="plan")
 
 
 @pytest.fixture
@@ -67,14 +61,13 @@ def test_a_partner_with_a_bad_type_or_country_is_refused_naming_the_field(hondur
     assert not Partner.objects.exists()
 
 
-def test_links_are_detected_listed_and_decided(plan: Plan, honduras: Place) -> None:
-    coordinator = Api(person("coord", Role.COORDINATOR), Scope.WRITE)
-    detected = coordinator.send("post", "/plans/plan/links/detect", {})
+def test_links_are_detected_listed_and_decided(plan: Plan, honduras: Place, coordinator_api: Api) -> None:
+    detected = coordinator_api.send("post", "/plans/plan/links/detect", {})
     assert detected.status_code == 200 and detected.json()["proposed"] >= 1
-    links = coordinator.get(f"/items/{action(plan).pk}/links", status="proposed").json()
+    links = coordinator_api.get(f"/items/{action(plan).pk}/links", status="proposed").json()
     honduras_link = next(link for link in links if link["name"] == "Honduras")
     assert honduras_link["kind"] == "place" and "Honduras" in honduras_link["evidence"]
-    decided = coordinator.send("patch", f"/links/{honduras_link['id']}", {"accept": True})
+    decided = coordinator_api.send("patch", f"/links/{honduras_link['id']}", {"accept": True})
     assert decided.json()["status"] == "accepted"
     assert ItemLink.objects.get(pk=honduras_link["id"]).status == LinkStatus.ACCEPTED
     member = Api(person("martin"), Scope.WRITE)
@@ -127,11 +120,6 @@ def test_a_budget_line_is_set_with_its_funder(plan: Plan) -> None:
 
 
 @pytest.fixture
-def coordinator() -> Api:
-    return Api(person("coord", Role.COORDINATOR), Scope.WRITE)
-
-
-@pytest.fixture
 def kivu(honduras: Place) -> Place:
     congo = Place.objects.create(
         kind=PlaceKind.COUNTRY, iso_code="CD", name_fr="RD Congo", name_en="DR Congo"
@@ -144,64 +132,64 @@ def theme() -> Theme:
     return Theme.objects.create(slug="genre", name_fr="Genre", keywords=["femmes"])
 
 
-def test_a_coordinator_adds_a_place_inside_a_country(coordinator: Api, honduras: Place) -> None:
+def test_a_coordinator_adds_a_place_inside_a_country(coordinator_api: Api, honduras: Place) -> None:
     body = {"kind": "subnational", "name_fr": "Aquin", "other_names": ["Akin"], "parent": honduras.pk}
-    created = coordinator.send("post", "/places", body)
+    created = coordinator_api.send("post", "/places", body)
     assert created.status_code == 201, created.content
     place = Place.objects.get(pk=created.json()["id"])
     assert place.parent == honduras and place.other_names == ["Akin"]
-    assert coordinator.get(f"/places/{place.pk}").json()["parent"] == honduras.pk
+    assert coordinator_api.get(f"/places/{place.pk}").json()["parent"] == honduras.pk
 
 
-def test_a_region_is_added_with_its_iati_region_code(coordinator: Api) -> None:
+def test_a_region_is_added_with_its_iati_region_code(coordinator_api: Api) -> None:
     body = {"kind": "region", "name_fr": "Amérique centrale", "iati_region": "389"}
-    assert coordinator.send("post", "/places", body).status_code == 201
+    assert coordinator_api.send("post", "/places", body).status_code == 201
     assert Place.objects.get().iati_region == "389"
 
 
 @translation.override("en")
-def test_a_place_without_a_name_or_as_a_country_or_with_a_bad_region_is_refused(coordinator: Api) -> None:
-    in_english(coordinator)
-    nameless = coordinator.send("post", "/places", {"kind": "subnational"})
+def test_a_place_without_a_name_or_as_a_country_or_with_a_bad_region_is_refused(coordinator: User) -> None:
+    api = Api(coordinator, Scope.WRITE, language="en")
+    nameless = api.send("post", "/places", {"kind": "subnational"})
     assert nameless.status_code == 422 and "Give a name in French or in English." in str(nameless.json())
-    assert (
-        error_code(coordinator.send("post", "/places", {"kind": "country", "name_fr": "Narnia"})) == "invalid"
-    )
-    refused = coordinator.send("post", "/places", {"kind": "region", "name_fr": "X", "iati_region": "0"})
+    assert error_code(api.send("post", "/places", {"kind": "country", "name_fr": "Narnia"})) == "invalid"
+    refused = api.send("post", "/places", {"kind": "region", "name_fr": "X", "iati_region": "0"})
     assert refused.status_code == 422 and "iati_region" in str(refused.json()["error"]["details"])
     assert not Place.objects.exists()
 
 
-def test_a_place_is_replaced_but_never_put_inside_itself(coordinator: Api, kivu: Place) -> None:
+def test_a_place_is_replaced_but_never_put_inside_itself(coordinator_api: Api, kivu: Place) -> None:
     body = {"kind": "subnational", "name_fr": "Sud-Kivu", "name_en": "South Kivu", "parent": kivu.parent_id}
-    assert coordinator.send("put", f"/places/{kivu.pk}", body).status_code == 200
+    assert coordinator_api.send("put", f"/places/{kivu.pk}", body).status_code == 200
     kivu.refresh_from_db()
     assert kivu.name_en == "South Kivu"
-    looped = coordinator.send("put", f"/places/{kivu.pk}", {**body, "parent": kivu.pk})
+    looped = coordinator_api.send("put", f"/places/{kivu.pk}", {**body, "parent": kivu.pk})
     assert looped.status_code == 422 and "parent" in str(looped.json()["error"]["details"])
     kivu.refresh_from_db()
     assert kivu.parent != kivu
 
 
-def test_a_country_keeps_its_kind_and_code_when_its_names_change(coordinator: Api, honduras: Place) -> None:
+def test_a_country_keeps_its_kind_and_code_when_its_names_change(
+    coordinator_api: Api, honduras: Place
+) -> None:
     body = {"kind": "region", "name_fr": "Le Honduras", "name_en": "Honduras", "iati_region": "389"}
-    replaced = coordinator.send("put", f"/places/{honduras.pk}", body)
+    replaced = coordinator_api.send("put", f"/places/{honduras.pk}", body)
     assert replaced.status_code == 200, replaced.content
     honduras.refresh_from_db()
     assert (honduras.kind, honduras.iso_code, honduras.name_fr) == ("country", "HN", "Le Honduras")
     assert honduras.iati_region == ""
 
 
-def test_a_coordinator_loads_the_missing_countries_once(coordinator: Api, honduras: Place) -> None:
-    added = coordinator.send("post", "/places/countries", {})
+def test_a_coordinator_loads_the_missing_countries_once(coordinator_api: Api, honduras: Place) -> None:
+    added = coordinator_api.send("post", "/places/countries", {})
     assert added.status_code == 200 and added.json()["added"] == Place.objects.count() - 1 > 200
-    assert coordinator.send("post", "/places/countries", {}).json() == {"added": 0}
+    assert coordinator_api.send("post", "/places/countries", {}).json() == {"added": 0}
     assert Place.objects.get(iso_code="HN") == honduras
 
 
-def test_a_coordinator_adds_a_theme_whose_identifier_comes_from_its_name(coordinator: Api) -> None:
+def test_a_coordinator_adds_a_theme_whose_identifier_comes_from_its_name(coordinator_api: Api) -> None:
     body = {"name_fr": "Droits des femmes", "keywords": ["féminisme", "égalité"], "iati_sector": "15170"}
-    created = coordinator.send("post", "/themes", body)
+    created = coordinator_api.send("post", "/themes", body)
     assert created.status_code == 201, created.content
     theme = Theme.objects.get()
     assert (theme.slug, theme.keywords, theme.iati_sector) == (
@@ -209,22 +197,22 @@ def test_a_coordinator_adds_a_theme_whose_identifier_comes_from_its_name(coordin
         ["féminisme", "égalité"],
         "15170",
     )
-    assert coordinator.get(f"/themes/{theme.pk}").json()["slug"] == "droits-des-femmes"
+    assert coordinator_api.get(f"/themes/{theme.pk}").json()["slug"] == "droits-des-femmes"
 
 
 def test_a_theme_with_a_taken_identifier_or_an_unknown_sector_is_refused(
-    coordinator: Api, theme: Theme
+    coordinator_api: Api, theme: Theme
 ) -> None:
-    taken = coordinator.send("post", "/themes", {"name_fr": "Genre"})
+    taken = coordinator_api.send("post", "/themes", {"name_fr": "Genre"})
     assert taken.status_code == 422 and "slug" in str(taken.json()["error"]["details"])
-    sector = coordinator.send("put", f"/themes/{theme.pk}", {"name_fr": "Genre", "iati_sector": "1"})
+    sector = coordinator_api.send("put", f"/themes/{theme.pk}", {"name_fr": "Genre", "iati_sector": "1"})
     assert sector.status_code == 422 and error_code(sector) == "invalid"
     assert Theme.objects.get().iati_sector == "" and Theme.objects.count() == 1
 
 
-def test_a_coordinator_replaces_a_theme(coordinator: Api, theme: Theme) -> None:
+def test_a_coordinator_replaces_a_theme(coordinator_api: Api, theme: Theme) -> None:
     body = {"name_fr": "Genre", "name_en": "Gender", "slug": "genre", "keywords": ["femmes", "women"]}
-    assert coordinator.send("put", f"/themes/{theme.pk}", body).status_code == 200
+    assert coordinator_api.send("put", f"/themes/{theme.pk}", body).status_code == 200
     theme.refresh_from_db()
     assert theme.name_en == "Gender" and theme.keywords == ["femmes", "women"]
 
@@ -297,12 +285,6 @@ def test_deciding_every_link_needs_a_decision(plan: Plan, honduras: Place) -> No
 # Indicators
 
 
-def in_english(api: Api) -> Api:
-    # The pages and the API speak French until the person picks English with the switch.
-    api.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return api
-
-
 def indicator_of(item: Item, **fields: Any) -> Indicator:
     result = results_services.result_add(item=item, kind="outcome", title="Travailleuses formées")
     return results_services.indicator_add(result=result, title="Taux de satisfaction", **fields)
@@ -338,7 +320,7 @@ def test_a_null_clears_the_baseline_of_an_indicator_but_keeps_its_title(plan: Pl
 @translation.override("en")
 def test_an_indicator_edit_that_breaks_its_measure_is_refused_naming_the_field(plan: Plan) -> None:
     indicator = indicator_of(action(plan), measure="percent")
-    api = in_english(Api(person("coord", Role.COORDINATOR), Scope.WRITE))
+    api = Api(person("coord", Role.COORDINATOR), Scope.WRITE, language="en")
     refused = api.send("patch", f"/indicators/{indicator.pk}", {"baseline_value": "140"})
     assert refused.status_code == 422 and "A percent lies between 0 and 100." in str(refused.json())
     assert "baseline_value" in refused.json()["error"]["details"]
