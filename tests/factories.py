@@ -11,8 +11,9 @@ from django.test import Client
 from jalon.accounts.models import Role, User
 from jalon.plans.importers.base import Anomaly as ParsedAnomaly
 from jalon.plans.importers.base import ParsedItem, ParsedPlan
-from jalon.plans.models import Plan
+from jalon.plans.models import Item, Plan
 from jalon.plans.services import plan_import
+from jalon.tracking.services import tracking_for
 
 AXIS, ORIENTATION, ACTION = "Axe stratégique", "Orientation", "Action"
 
@@ -80,6 +81,29 @@ def make_plan(
         if problem.line is None and problem.item is not None:
             problem.line = problem.item.line_start
     return plan_import(parsed=parsed, source_name=source_name, slug=slug)
+
+
+def item_coded(plan: Plan, code: str) -> Item:
+    """Return the first item of `plan` written with `code`, in document order: a plan may
+    repeat a code (the small tree has two 1.4.4)."""
+    found = plan.items.filter(code=code).in_document_order().first()
+    assert found is not None, f"{plan.slug} has no item {code}"
+    return found
+
+
+def tracking_form(item: Item, **changes: object) -> dict[str, object]:
+    """Return the tracking form of an action as the page shows it, with `changes` typed in."""
+    tracking = tracking_for(item)
+    data: dict[str, object] = {
+        "status": tracking.status,
+        "progress": tracking.progress,
+        "priority": tracking.priority,
+        "start_date": "",
+        "due_date": "",
+        "notes": "",
+        "version": tracking.version,
+    }
+    return {**data, **changes}
 
 
 def small_tree() -> list[ParsedItem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,52 +18,18 @@ from jalon.plans.models import Item, Plan
 from jalon.tracking import services
 from jalon.tracking.models import Attachment, Milestone, Status, Tracking
 
-from .factories import make_plan
+from .factories import anonymous, item_coded, person, signed_in, tracking_form
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan()
-
-
-def action(plan: Plan, code: str) -> Item:
-    return plan.items.filter(code=code).order_by("path").first()
-
-
-def person(username: str, role: str) -> User:
-    return User.objects.create_user(username, role=role)
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def edit_data(item: Item, **fields: object) -> dict[str, object]:
-    tracking = services.tracking_for(item)
-    data: dict[str, object] = {
-        "status": tracking.status,
-        "progress": tracking.progress,
-        "priority": tracking.priority,
-        "start_date": "",
-        "due_date": "",
-        "notes": "",
-        "version": tracking.version,
-    }
-    data.update(fields)
-    return data
-
-
-def test_a_coordinator_changes_status_and_progress_and_history_shows_it(plan: Plan) -> None:
-    coordinator = person("coord", Role.COORDINATOR)
-    item = action(plan, "1.1.2")
-    client = client_for(coordinator)
+def test_a_coordinator_changes_status_and_progress_and_history_shows_it(
+    plan: Plan, coordinator: User
+) -> None:
+    item = item_coded(plan, "1.1.2")
+    client = signed_in(coordinator)
     response = client.post(
-        reverse("tracking:edit", args=[item.pk]), edit_data(item, status="in_progress", progress=40)
+        reverse("tracking:edit", args=[item.pk]), tracking_form(item, status="in_progress", progress=40)
     )
     assert response.status_code == 302
     assert response["Location"] == item.get_absolute_url()
@@ -73,42 +40,41 @@ def test_a_coordinator_changes_status_and_progress_and_history_shows_it(plan: Pl
         before_and_after = f"<td>{Status.NOT_STARTED.label}</td><td>{Status.IN_PROGRESS.label}</td>"
     assert 'value="40"' in page
     history = page[page.index('id="historique"') :]
-    assert "<td>coord</td>" in history
+    assert "<td>Camille</td>" in history
     assert "<td>0</td><td>40</td>" in history
     assert before_and_after in history
 
 
-def test_a_lead_edits_an_action_they_lead_but_not_another(plan: Plan) -> None:
-    lead = person("lead", Role.LEAD)
-    mine, other = action(plan, "1.1.2"), action(plan, "1.1.1.")
+def test_a_lead_edits_an_action_they_lead_but_not_another(plan: Plan, lead: User) -> None:
+    mine, other = item_coded(plan, "1.1.2"), item_coded(plan, "1.1.1.")
     services.tracking_for(mine).leads.add(lead)
-    client = client_for(lead)
+    client = signed_in(lead)
     assert (
-        client.post(reverse("tracking:edit", args=[mine.pk]), edit_data(mine, progress=10)).status_code == 302
+        client.post(reverse("tracking:edit", args=[mine.pk]), tracking_form(mine, progress=10)).status_code
+        == 302
     )
     assert (
-        client.post(reverse("tracking:edit", args=[other.pk]), edit_data(other, progress=10)).status_code
+        client.post(reverse("tracking:edit", args=[other.pk]), tracking_form(other, progress=10)).status_code
         == 403
     )
     assert Tracking.objects.get(item=mine).progress == 10
     assert Tracking.objects.get(item=other).progress == 0
 
 
-def test_a_member_cannot_edit_and_anonymous_is_sent_to_login(plan: Plan) -> None:
-    item = action(plan, "1.1.2")
+def test_a_member_cannot_edit_and_anonymous_is_sent_to_login(plan: Plan, member_client: Client) -> None:
+    item = item_coded(plan, "1.1.2")
     url = reverse("tracking:edit", args=[item.pk])
-    member = client_for(person("member", Role.MEMBER))
-    assert member.post(url, edit_data(item, progress=10)).status_code == 403
-    anonymous = client_for(None).post(url, edit_data(item, progress=10))
-    assert anonymous.status_code == 302
-    assert reverse("accounts:login") in anonymous["Location"]
+    assert member_client.post(url, tracking_form(item, progress=10)).status_code == 403
+    visitor = anonymous().post(url, tracking_form(item, progress=10))
+    assert visitor.status_code == 302
+    assert reverse("accounts:login") in visitor["Location"]
     assert Tracking.objects.get(item=item).progress == 0
 
 
 def test_a_second_form_from_the_same_version_is_refused(plan: Plan) -> None:
-    item = action(plan, "1.1.2")
-    first, second = client_for(person("a", Role.COORDINATOR)), client_for(person("b", Role.COORDINATOR))
-    stale = edit_data(item)
+    item = item_coded(plan, "1.1.2")
+    first, second = signed_in(person("a", Role.COORDINATOR)), signed_in(person("b", Role.COORDINATOR))
+    stale = tracking_form(item)
     url = reverse("tracking:edit", args=[item.pk])
     assert first.post(url, {**stale, "progress": 30, "notes": "first"}).status_code == 302
     response = second.post(url, {**stale, "progress": 70, "notes": "second"})
@@ -122,9 +88,9 @@ def test_a_second_form_from_the_same_version_is_refused(plan: Plan) -> None:
     assert (tracking.progress, tracking.notes) == (30, "first")
 
 
-def test_an_update_with_a_status_moves_the_tracking(plan: Plan) -> None:
-    item = action(plan, "1.1.2")
-    client = client_for(person("coord", Role.COORDINATOR))
+def test_an_update_with_a_status_moves_the_tracking(plan: Plan, coordinator: User) -> None:
+    item = item_coded(plan, "1.1.2")
+    client = signed_in(coordinator)
     response = client.post(
         reverse("tracking:update_post", args=[item.pk]),
         {
@@ -144,12 +110,11 @@ def test_an_update_with_a_status_moves_the_tracking(plan: Plan) -> None:
     assert 'href="https://example.org/rapport"' in page
 
 
-def test_markdown_in_the_journal_is_rendered_safely(plan: Plan) -> None:
-    item = action(plan, "1.1.2")
-    coordinator = person("coord", Role.COORDINATOR)
+def test_markdown_in_the_journal_is_rendered_safely(plan: Plan, coordinator: User) -> None:
+    item = item_coded(plan, "1.1.2")
     text = "**gras** <script>alert(1)</script> [piège](javascript:alert(1))"
     services.update_post(item=item, author=coordinator, text=text)
-    page = client_for(coordinator).get(item.get_absolute_url()).content.decode()
+    page = signed_in(coordinator).get(item.get_absolute_url()).content.decode()
     assert "<strong>gras</strong>" in page
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -157,10 +122,8 @@ def test_markdown_in_the_journal_is_rendered_safely(plan: Plan) -> None:
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
+def small_attachments(settings: Any) -> None:
     settings.JALON_MAX_ATTACHMENT_BYTES = 1000
-    return settings
 
 
 def post_file(client: Client, item: Item, upload: SimpleUploadedFile):  # type: ignore[no-untyped-def]
@@ -170,25 +133,29 @@ def post_file(client: Client, item: Item, upload: SimpleUploadedFile):  # type: 
     )
 
 
-def test_an_attachment_is_stored_and_downloaded_by_a_member(plan: Plan, media) -> None:  # type: ignore[no-untyped-def]
-    item = action(plan, "1.1.2")
-    client = client_for(person("coord", Role.COORDINATOR))
+def test_an_attachment_is_stored_and_downloaded_by_a_member(
+    plan: Plan, small_attachments: None, coordinator: User, member: User
+) -> None:
+    item = item_coded(plan, "1.1.2")
+    client = signed_in(coordinator)
     response = post_file(client, item, SimpleUploadedFile("rapport.pdf", b"%PDF-1.4 bonjour"))
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     url = reverse("tracking:attachment", args=[attachment.pk])
-    download = client_for(person("member", Role.MEMBER)).get(url)
+    download = signed_in(member).get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 bonjour"
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert client_for(None).get(url).status_code == 302
+    assert anonymous().get(url).status_code == 302
     assert client.get(reverse("tracking:attachment", args=[attachment.pk + 99])).status_code == 404
 
 
-def test_an_executable_and_a_too_large_file_are_refused(plan: Plan, media) -> None:  # type: ignore[no-untyped-def]
-    item = action(plan, "1.1.2")
-    client = client_for(person("coord", Role.COORDINATOR))
+def test_an_executable_and_a_too_large_file_are_refused(
+    plan: Plan, small_attachments: None, coordinator: User
+) -> None:
+    item = item_coded(plan, "1.1.2")
+    client = signed_in(coordinator)
     exe = post_file(client, item, SimpleUploadedFile("virus.exe", b"MZ"))
     assert exe.status_code == 400
     assert "virus.exe" in exe.content.decode()
@@ -199,9 +166,11 @@ def test_an_executable_and_a_too_large_file_are_refused(plan: Plan, media) -> No
     assert not item.updates.exists()
 
 
-def test_milestones_are_added_and_marked_by_editors_only(plan: Plan) -> None:
-    item = action(plan, "1.1.2")
-    client = client_for(person("coord", Role.COORDINATOR))
+def test_milestones_are_added_and_marked_by_editors_only(
+    plan: Plan, coordinator: User, member_client: Client
+) -> None:
+    item = item_coded(plan, "1.1.2")
+    client = signed_in(coordinator)
     response = client.post(
         reverse("tracking:milestone_add", args=[item.pk]),
         {"title": "Rapport remis", "due_date": "2025-03-01"},
@@ -212,19 +181,18 @@ def test_milestones_are_added_and_marked_by_editors_only(plan: Plan) -> None:
     client.post(reverse("tracking:milestone_mark", args=[milestone.pk]), {"done": "1"})
     milestone.refresh_from_db()
     assert milestone.is_done
-    member = client_for(person("member", Role.MEMBER))
     assert (
-        member.post(reverse("tracking:milestone_mark", args=[milestone.pk]), {"done": "0"}).status_code == 403
+        member_client.post(reverse("tracking:milestone_mark", args=[milestone.pk]), {"done": "0"}).status_code
+        == 403
     )
     assert "Rapport remis" in client.get(item.get_absolute_url()).content.decode()
 
 
-def test_a_parent_item_shows_the_rolled_up_progress(plan: Plan) -> None:
-    coordinator = person("coord", Role.COORDINATOR)
+def test_a_parent_item_shows_the_rolled_up_progress(plan: Plan, coordinator: User) -> None:
     services.action_update(
-        item=action(plan, "1.1.2"), user=coordinator, expected_version=1, changes={"progress": 50}
+        item=item_coded(plan, "1.1.2"), user=coordinator, expected_version=1, changes={"progress": 50}
     )
-    page = client_for(coordinator).get(action(plan, "1.1").get_absolute_url()).content.decode()
+    page = signed_in(coordinator).get(item_coded(plan, "1.1").get_absolute_url()).content.decode()
     assert 'value="25"' in page
 
 
@@ -234,9 +202,8 @@ def item_page_queries(client: Client, item: Item) -> int:
     return len(queries)
 
 
-def test_the_item_page_reads_as_many_queries_for_30_updates_as_for_3(plan: Plan) -> None:
-    coordinator = person("coord", Role.COORDINATOR)
-    few, many = action(plan, "1.1.2"), action(plan, "1.1.1.")
+def test_the_item_page_reads_as_many_queries_for_30_updates_as_for_3(plan: Plan, coordinator: User) -> None:
+    few, many = item_coded(plan, "1.1.2"), item_coded(plan, "1.1.1.")
     for item, count in ((few, 3), (many, 30)):
         for number in range(count):
             services.update_post(
@@ -246,5 +213,5 @@ def test_the_item_page_reads_as_many_queries_for_30_updates_as_for_3(plan: Plan)
                 progress=number,
                 links=[services.LinkData(url="https://example.org")],
             )
-    client = client_for(coordinator)
+    client = signed_in(coordinator)
     assert item_page_queries(client, many) == item_page_queries(client, few)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -13,37 +12,15 @@ from jalon.accounts.models import Role, User
 from jalon.plans.models import Item, Plan
 from jalon.plans.services import item_edit
 
-from .factories import make_plan, wide_tree
+from .factories import anonymous, make_plan, person, signed_in, wide_tree
 
 pytestmark = pytest.mark.django_db
 
 
-def person(username: str, role: str) -> User:
-    return User.objects.create_user(username, role=role)
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    # English, whatever the state of the French catalogue: the assertions read English words.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan()
-
-
-@pytest.fixture
-def coordinator() -> User:
-    return person("coord", Role.COORDINATOR)
-
-
 @pytest.fixture
 def editor(coordinator: User) -> Client:
-    return client_for(coordinator)
+    # English, whatever the state of the French catalogue: the assertions read English words.
+    return signed_in(coordinator, language="en")
 
 
 def find(plan: Plan, code: str) -> Item:
@@ -87,7 +64,7 @@ def test_a_coordinator_edits_an_item_and_the_history_shows_it(plan: Plan, editor
     page = editor.get(response["Location"]).content.decode()
     assert "The item was saved." in page
     history = page[page.index('id="historique"') :]
-    assert "<td>coord</td>" in history and "Sustain CAIME." in history
+    assert "<td>Camille</td>" in history and "Sustain CAIME." in history
     assert "<td>1.1.2</td><td>1.1.2.</td>" in history
 
 
@@ -222,14 +199,14 @@ def test_deleting_an_item_removes_everything_under_it(plan: Plan, editor: Client
 def test_the_item_page_offers_the_edit_links_to_coordinators_only(plan: Plan, editor: Client) -> None:
     action = find(plan, "1.1.2")
     assert f'href="{url("item_edit", action)}"' in editor.get(action.get_absolute_url()).content.decode()
-    member = client_for(person("membre", Role.MEMBER))
+    member = signed_in(person("membre", Role.MEMBER), language="en")
     page = member.get(action.get_absolute_url()).content.decode()
     assert url("item_edit", action) not in page and url("item_delete", action) not in page
 
 
 def test_an_administrator_may_edit_too(plan: Plan) -> None:
     action = find(plan, "1.1.2")
-    admin = client_for(person("admin", Role.ADMIN))
+    admin = signed_in(person("admin", Role.ADMIN), language="en")
     assert admin.post(url("item_edit", action), texts(action, title="Nouveau")).status_code == 302
 
 
@@ -252,7 +229,7 @@ def every_write(plan: Plan) -> list[tuple[str, dict[str, object]]]:
 
 @pytest.mark.parametrize("role", [Role.LEAD, Role.MEMBER])
 def test_leads_and_members_are_refused_every_page_and_write(plan: Plan, role: str) -> None:
-    client = client_for(person("quelquun", role))
+    client = signed_in(person("quelquun", role), language="en")
     before = codes_in_order(plan)
     for address, data in every_write(plan):
         assert client.get(address).status_code == 403, address
@@ -261,7 +238,7 @@ def test_leads_and_members_are_refused_every_page_and_write(plan: Plan, role: st
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(plan: Plan) -> None:
-    visitor = client_for(None)
+    visitor = anonymous(language="en")
     for address, data in every_write(plan):
         response = visitor.post(address, data)
         assert response.status_code == 302

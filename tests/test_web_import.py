@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -16,31 +15,15 @@ from jalon.accounts.models import Role, User
 from jalon.plans.models import Anomaly, Item, PendingImport, Plan
 
 from .conftest import SEED
+from .factories import anonymous, person, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def person(username: str, role: str) -> User:
-    return User.objects.create_user(username, role=role)
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    # English, whatever the state of the French catalogue: the assertions read English words.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def coordinator() -> User:
-    return person("coord", Role.COORDINATOR)
-
-
 @pytest.fixture
 def coordinator_client(coordinator: User) -> Client:
-    return client_for(coordinator)
+    # English, whatever the state of the French catalogue: the assertions read English words.
+    return signed_in(coordinator, language="en")
 
 
 def upload(client: Client, name: str, data: bytes, **fields: str) -> object:
@@ -64,7 +47,7 @@ def test_a_coordinator_sees_the_import_form(coordinator_client: Client) -> None:
 def test_the_home_page_links_to_the_import_for_coordinators_only(coordinator_client: Client) -> None:
     link = f'href="{reverse("exchange:import")}"'
     assert link in coordinator_client.get(reverse("plans:home")).content.decode()
-    member = client_for(person("membre", Role.MEMBER))
+    member = signed_in(person("membre", Role.MEMBER), language="en")
     assert link not in member.get(reverse("plans:home")).content.decode()
 
 
@@ -188,7 +171,7 @@ def test_a_slug_already_taken_is_refused(coordinator_client: Client) -> None:
 
 def test_another_coordinator_can_neither_see_nor_confirm_my_upload(coordinator_client: Client) -> None:
     pending = upload_seed(coordinator_client)
-    other = client_for(person("autre", Role.COORDINATOR))
+    other = signed_in(person("autre", Role.COORDINATOR), language="en")
     assert other.get(pending.get_absolute_url()).status_code == 404
     assert other.post(reverse("exchange:import_confirm", args=[pending.pk])).status_code == 404
     assert other.post(reverse("exchange:import_cancel", args=[pending.pk])).status_code == 404
@@ -197,14 +180,14 @@ def test_another_coordinator_can_neither_see_nor_confirm_my_upload(coordinator_c
 
 def test_an_administrator_may_look_at_anyones_upload(coordinator_client: Client) -> None:
     pending = upload_seed(coordinator_client)
-    admin = client_for(person("admin", Role.ADMIN))
+    admin = signed_in(person("admin", Role.ADMIN), language="en")
     assert admin.get(pending.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.LEAD])
 def test_members_and_leads_are_refused_every_import_page(coordinator_client: Client, role: str) -> None:
     pending = upload_seed(coordinator_client)
-    client = client_for(person("quelquun", role))
+    client = signed_in(person("quelquun", role), language="en")
     assert client.get(reverse("exchange:import")).status_code == 403
     assert upload(client, SEED.name, SEED.read_bytes()).status_code == 403  # type: ignore[attr-defined]
     assert client.get(pending.get_absolute_url()).status_code == 403
@@ -215,7 +198,7 @@ def test_members_and_leads_are_refused_every_import_page(coordinator_client: Cli
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(coordinator_client: Client) -> None:
     pending = upload_seed(coordinator_client)
-    visitor = client_for(None)
+    visitor = anonymous(language="en")
     for response in (
         visitor.get(reverse("exchange:import")),
         visitor.get(pending.get_absolute_url()),
