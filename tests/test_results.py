@@ -27,32 +27,15 @@ from jalon.results.models import (
 )
 from jalon.tracking.services import tracking_for
 
-from .factories import make_plan
+from .factories import anonymous, person, signed_in
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 
 
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan()
-
-
-@pytest.fixture
-def coordinator() -> User:
-    return User.objects.create_user("coord", role=Role.COORDINATOR)
-
-
 def action(plan: Plan, code: str) -> Item:
     return plan.items.filter(code__in=[code, f"{code}."]).order_by("path")[0]
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def an_indicator(
@@ -221,7 +204,7 @@ def test_the_value_form_proposes_the_period_after_the_last_value(plan: Plan, coo
     assert scheduled(indicator).next_period() == (D(2024, 1, 1), D(2024, 12, 31))
     record(indicator, coordinator, Decimal(4))
     assert scheduled(indicator).next_period() == (D(2025, 1, 1), D(2025, 12, 31))
-    page = client_for(coordinator).get(reverse("results:value_record", args=[indicator.pk]))
+    page = signed_in(coordinator).get(reverse("results:value_record", args=[indicator.pk]))
     assert 'value="2025-01-01"' in page.content.decode()
     assert scheduled(an_indicator(plan, code="1.1.2")).next_period() is None
 
@@ -279,7 +262,7 @@ def test_it_refuses_an_unknown_currency_and_a_negative_amount(plan: Plan) -> Non
 
 
 def make_lead(plan: Plan, code: str) -> User:
-    lead = User.objects.create_user("lead", role=Role.LEAD)
+    lead = person("lead", Role.LEAD)
     tracking_for(action(plan, code)).leads.add(lead)
     return lead
 
@@ -293,10 +276,11 @@ def with_values(plan: Plan, user: User) -> Indicator:
     return indicator
 
 
-def test_a_member_reads_results_but_sees_no_edit_links(plan: Plan, coordinator: User) -> None:
+def test_a_member_reads_results_but_sees_no_edit_links(
+    plan: Plan, coordinator: User, member_client: Client
+) -> None:
     indicator = with_values(plan, coordinator)
-    member = User.objects.create_user("membre", role=Role.MEMBER)
-    page = client_for(member).get(action(plan, "1.1.1").get_absolute_url())
+    page = member_client.get(action(plan, "1.1.1").get_absolute_url())
     html = page.content.decode()
     assert page.status_code == 200
     assert "Part des membres satisfaites" in html
@@ -305,7 +289,9 @@ def test_a_member_reads_results_but_sees_no_edit_links(plan: Plan, coordinator: 
     assert reverse("results:value_record", args=[indicator.pk]) not in html
 
 
-def test_members_and_leads_of_other_actions_are_refused_every_form(plan: Plan, coordinator: User) -> None:
+def test_members_and_leads_of_other_actions_are_refused_every_form(
+    plan: Plan, coordinator: User, member: User
+) -> None:
     indicator = with_values(plan, coordinator)
     make_lead(plan, "1.1.2")
     item = action(plan, "1.1.1")
@@ -317,20 +303,19 @@ def test_members_and_leads_of_other_actions_are_refused_every_form(plan: Plan, c
         reverse("results:value_record", args=[indicator.pk]),
         reverse("results:budget_line_set", args=[item.pk]),
     ]
-    member = User.objects.create_user("membre", role=Role.MEMBER)
     for user in (member, User.objects.get(username="lead")):
-        client = client_for(user)
+        client = signed_in(user)
         for url in urls:
             assert client.get(url).status_code == 403, url
             assert client.post(url, {}).status_code == 403, url
-    assert reverse("accounts:login") in client_for(None).get(urls[0])["Location"]
+    assert reverse("accounts:login") in anonymous().get(urls[0])["Location"]
     assert IndicatorValue.objects.count() == 1
 
 
 def test_a_lead_records_a_value_on_their_action(plan: Plan, coordinator: User) -> None:
     indicator = with_values(plan, coordinator)
     lead = make_lead(plan, "1.1.1")
-    client = client_for(lead)
+    client = signed_in(lead)
     url = reverse("results:value_record", args=[indicator.pk])
     assert client.get(url).status_code == 200
     data = {
@@ -350,7 +335,7 @@ def test_a_lead_records_a_value_on_their_action(plan: Plan, coordinator: User) -
 def test_the_value_form_shows_each_error_beside_its_field(plan: Plan, coordinator: User) -> None:
     indicator = with_values(plan, coordinator)
     url = reverse("results:value_record", args=[indicator.pk])
-    response = client_for(coordinator).post(
+    response = signed_in(coordinator).post(
         url, {"period_start": "2025-02-01", "period_end": "2025-01-01", "value": "140"}
     )
     html = response.content.decode()
@@ -363,7 +348,7 @@ def test_the_value_form_shows_each_error_beside_its_field(plan: Plan, coordinato
 def test_a_coordinator_adds_a_result_an_indicator_and_a_target_through_the_forms(
     plan: Plan, coordinator: User
 ) -> None:
-    client = client_for(coordinator)
+    client = signed_in(coordinator)
     item = action(plan, "1.1.2")
     assert (
         client.post(
@@ -401,7 +386,7 @@ def test_a_coordinator_adds_a_result_an_indicator_and_a_target_through_the_forms
 def test_text_from_users_is_escaped_on_the_item_page_and_in_the_chart(plan: Plan, coordinator: User) -> None:
     indicator = an_indicator(plan, title="<script>alert(1)</script>")
     record(indicator, coordinator, Decimal(3))
-    html = client_for(coordinator).get(action(plan, "1.1.1").get_absolute_url()).content.decode()
+    html = signed_in(coordinator).get(action(plan, "1.1.1").get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -418,7 +403,7 @@ def add_many(plan: Plan, user: User, count: int) -> None:
 def test_the_item_page_reads_a_constant_number_of_queries(
     plan: Plan, coordinator: User, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    client = client_for(coordinator)
+    client = signed_in(coordinator)
     url = action(plan, "1.1.1").get_absolute_url()
     add_many(plan, coordinator, 1)
     client.get(url)
@@ -433,15 +418,13 @@ def test_the_item_page_reads_a_constant_number_of_queries(
 
 
 def test_the_plan_indicators_page_lists_statuses_in_constant_queries(
-    plan: Plan, coordinator: User, django_assert_max_num_queries
+    plan: Plan, coordinator: User, django_assert_max_num_queries, member_client: Client
 ) -> None:  # type: ignore[no-untyped-def]
     add_many(plan, coordinator, 2)
     an_indicator(plan, title="Sans cible")
-    member = User.objects.create_user("membre", role=Role.MEMBER)
-    client = client_for(member)
     url = reverse("results:plan_indicators", args=[plan.slug])
     with django_assert_max_num_queries(12):
-        page = client.get(url)
+        page = member_client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
     assert "Sans cible" in html
@@ -449,23 +432,24 @@ def test_the_plan_indicators_page_lists_statuses_in_constant_queries(
     assert html.count("indicator-status--on_track") + html.count("indicator-status--late") == 2
     add_many(plan, coordinator, 8)
     with django_assert_max_num_queries(12):
-        assert client.get(url).status_code == 200
+        assert member_client.get(url).status_code == 200
 
 
-def test_the_plan_budget_page_shows_each_currency_apart(plan: Plan, coordinator: User) -> None:
+def test_the_plan_budget_page_shows_each_currency_apart(
+    plan: Plan, coordinator: User, member_client: Client
+) -> None:
     services.budget_line_set(item=action(plan, "1.1.1"), year=2024, planned=Decimal(1000), spent=Decimal(500))
     services.budget_line_set(
         item=action(plan, "1.1.2"), year=2024, planned=Decimal(2000), spent=Decimal(0), currency="USD"
     )
-    member = User.objects.create_user("membre", role=Role.MEMBER)
-    page = client_for(member).get(reverse("results:plan_budget", args=[plan.slug]))
+    page = member_client.get(reverse("results:plan_budget", args=[plan.slug]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "USD" in html and "CAD" in html
     assert "3000" not in html.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     assert (
         reverse("accounts:login")
-        in client_for(None).get(reverse("results:plan_budget", args=[plan.slug]))["Location"]
+        in anonymous().get(reverse("results:plan_budget", args=[plan.slug]))["Location"]
     )
 
 
@@ -481,7 +465,7 @@ def test_an_english_reader_gets_english_titles_numbers_and_dates(
 ) -> None:  # type: ignore[no-untyped-def]
     indicator = an_indicator(plan, title="Travailleuses formées", title_en="Women trained", unit="people")
     record(indicator, coordinator, Decimal("1620.5"))
-    client = client_for(coordinator)
+    client = signed_in(coordinator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(action(plan, "1.1.1").get_absolute_url()).content.decode()
     assert "Results and indicators" in html
