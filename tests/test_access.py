@@ -3,62 +3,18 @@ from the URL configuration itself so that a page added later is covered too."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from .routes import PUBLIC, named_routes, path_of
 
 pytestmark = pytest.mark.django_db
-
-# The only pages a visitor without an account may open: signing in, recovering a
-# password, and choosing the language of those pages.
-PUBLIC = {
-    "accounts:login",
-    "accounts:password_reset",
-    "accounts:password_reset_done",
-    "accounts:password_reset_confirm",
-    "accounts:password_reset_complete",
-    "set_language",
-    # The API's description is no secret; its operations answer to tokens (test_api.py).
-    "api:openapi-json",
-    "api:openapi-view",
-    "api:api-root",  # an empty page that lists nothing
-    # The public portal shows published plans only, and nothing internal (test_portal.py).
-    "portal:home",
-    "portal:plan",
-    "portal:item",
-    "portal:branch",
-    "portal:map",
-    "portal:partners",
-    # The health check says whether the database answers and the queue moves, no more.
-    "operations:healthz",
-}
 
 # Any value of the right shape will do: the visitor is turned away before the lookup.
 SAMPLE = {"slug": "plan-d-action-2024-2025", "int": "1", "str": "json", "path": "x"}
 
-
-def routes(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    """Yield (name, sample path) for every named route, namespaces included."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", "/" + sample_path(prefix + str(pattern.pattern))
-
-
-def sample_path(route: str) -> str:
-    def value(match: re.Match[str]) -> str:
-        converter = match[1] or "str"
-        return SAMPLE.get(converter, "x")
-
-    return re.sub(r"<(?:(\w+):)?\w+>", value, route)
-
-
-ROUTES = sorted(routes(get_resolver().url_patterns))
+ROUTES = sorted((name, path_of(route, SAMPLE)) for name, route in named_routes())
 
 
 def test_the_walk_finds_the_pages_of_every_app() -> None:

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from jalon.accounts.models import Role, User
@@ -24,30 +25,14 @@ from jalon.plans.services import PublishRefused, plan_publish, plan_unpublish
 from jalon.tracking.models import Tracking, Update
 from jalon.tracking.services import attachment_add, update_post, update_publish
 
-from .factories import make_plan
-from .test_access import PUBLIC
+from .factories import anonymous, make_plan, person, signed_in
+from .routes import PUBLIC, named_routes, path_of
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC_NEWS = "Atelier public tenu avec les partenaires."
 INTERNAL_NEWS = "Conflit interne avec le bailleur, ne pas diffuser."
 NOTE = "Note confidentielle de la coordination."
-
-
-def person(username: str, role: str, **names: str) -> User:
-    return User.objects.create_user(username, password="x", role=role, **names)
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def coordinator() -> User:
-    return person("coord", Role.COORDINATOR)
 
 
 def adopted_plan(slug: str) -> Plan:
@@ -72,7 +57,7 @@ def action(plan: Plan, code: str = "1.1.1.") -> Item:
 
 
 @pytest.fixture
-def journal(published: Plan, media) -> dict[str, Update]:  # type: ignore[no-untyped-def]
+def journal(published: Plan, media: Path) -> dict[str, Update]:
     """An action with a lead, a note, one public update with a file and one internal update."""
     lead = person("rosalie", Role.LEAD, first_name="Rosalie", last_name="Responsable")
     item = action(published)
@@ -82,12 +67,6 @@ def journal(published: Plan, media) -> dict[str, Update]:  # type: ignore[no-unt
     attachment_add(update=public, upload=SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4"))
     internal = update_post(item=item, author=lead, text=INTERNAL_NEWS)
     return {"public": public, "internal": internal}
-
-
-@pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 # Publishing
@@ -116,12 +95,13 @@ def test_unpublishing_takes_the_plan_off_the_portal(published: Plan, coordinator
     plan_unpublish(plan=published, user=coordinator)
     published.refresh_from_db()
     assert published.published_at is None
-    assert Client().get(reverse("portal:plan", args=[published.slug])).status_code == 404
+    assert anonymous().get(reverse("portal:plan", args=[published.slug])).status_code == 404
 
 
-def test_marking_an_update_public_is_recorded_in_its_history(journal: dict[str, Update]) -> None:
+def test_marking_an_update_public_is_recorded_in_its_history(
+    journal: dict[str, Update], coordinator: User
+) -> None:
     update = journal["internal"]
-    coordinator = User.objects.get(username="coord")
     update_publish(update=update, user=coordinator, public=True)
     update.refresh_from_db()
     assert update.public
@@ -130,48 +110,46 @@ def test_marking_an_update_public_is_recorded_in_its_history(journal: dict[str, 
 
 
 def test_a_coordinator_publishes_from_the_plan_page_and_a_member_cannot(
-    adopted: Plan, coordinator: User
+    adopted: Plan, coordinator: User, member: User
 ) -> None:
     url = reverse("plans:publish", args=[adopted.slug])
-    member = person("membre", Role.MEMBER)
-    assert client_for(member).post(url, {"publish": "1"}).status_code == 403
-    page = client_for(coordinator).get(adopted.get_absolute_url()).content.decode()
+    assert signed_in(member).post(url, {"publish": "1"}).status_code == 403
+    page = signed_in(coordinator).get(adopted.get_absolute_url()).content.decode()
     assert url in page
-    assert url not in client_for(member).get(adopted.get_absolute_url()).content.decode()
-    english = client_for(coordinator)
-    english.cookies["django_language"] = "en"
+    assert url not in signed_in(member).get(adopted.get_absolute_url()).content.decode()
+    english = signed_in(coordinator, language="en")
     response = english.post(url, {"publish": "1"}, follow=True)
     assert "Published on the public portal since" in response.content.decode().replace("\n", " ")
     adopted.refresh_from_db()
     assert adopted.published_at is not None
-    client_for(coordinator).post(url, {"publish": "0"})
+    signed_in(coordinator).post(url, {"publish": "0"})
     adopted.refresh_from_db()
     assert adopted.published_at is None
 
 
 def test_the_plan_page_explains_why_a_draft_is_not_published(coordinator: User) -> None:
     draft = make_plan(slug="brouillon")
-    client = client_for(coordinator)
-    client.cookies["django_language"] = "en"
+    client = signed_in(coordinator, language="en")
     response = client.post(reverse("plans:publish", args=[draft.slug]), {"publish": "1"}, follow=True)
     assert "Only an adopted plan can be published: this one is draft." in response.content.decode()
     draft.refresh_from_db()
     assert draft.published_at is None
 
 
-def test_a_lead_marks_a_journal_entry_public_and_a_member_cannot(journal: dict[str, Update]) -> None:
+def test_a_lead_marks_a_journal_entry_public_and_a_member_cannot(
+    journal: dict[str, Update], member: User
+) -> None:
     update = journal["internal"]
     url = reverse("tracking:update_publish", args=[update.pk])
-    member = person("membre", Role.MEMBER)
-    assert client_for(member).post(url, {"public": "1"}).status_code == 403
+    assert signed_in(member).post(url, {"public": "1"}).status_code == 403
     lead = User.objects.get(username="rosalie")
-    item_page = client_for(lead).get(update.item.get_absolute_url()).content.decode()
+    item_page = signed_in(lead).get(update.item.get_absolute_url()).content.decode()
     assert url in item_page
-    assert url not in client_for(member).get(update.item.get_absolute_url()).content.decode()
-    assert client_for(lead).post(url, {"public": "1"}).status_code == 302
+    assert url not in signed_in(member).get(update.item.get_absolute_url()).content.decode()
+    assert signed_in(lead).post(url, {"public": "1"}).status_code == 302
     update.refresh_from_db()
     assert update.public
-    client_for(lead).post(url, {"public": "0"})
+    signed_in(lead).post(url, {"public": "0"})
     update.refresh_from_db()
     assert not update.public
 
@@ -179,7 +157,7 @@ def test_a_lead_marks_a_journal_entry_public_and_a_member_cannot(journal: dict[s
 def test_the_update_form_publishes_only_when_the_box_is_ticked(published: Plan, coordinator: User) -> None:
     item = action(published)
     url = reverse("tracking:update_post", args=[item.pk])
-    client = client_for(coordinator)
+    client = signed_in(coordinator)
     assert 'name="public"' in client.get(item.get_absolute_url()).content.decode()
     client.post(url, {"date": "2025-03-01", "text": "Cochée", "public": "on"})
     client.post(url, {"date": "2025-03-02", "text": "Pas cochée"})
@@ -202,14 +180,14 @@ def portal_urls(plan: Plan, item: Item) -> list[str]:
 def test_an_anonymous_visitor_reads_every_portal_page(journal: dict[str, Update]) -> None:
     item = journal["public"].item
     for url in portal_urls(item.plan, item):
-        response = Client().get(url)
+        response = anonymous().get(url)
         assert response.status_code == 200, url
         assert response.content.decode().count("<h1") == 1, url
 
 
 def test_the_portal_lists_published_plans_only(published: Plan) -> None:
     make_plan(slug="brouillon", title="Un brouillon secret")
-    page = Client().get(reverse("portal:home")).content.decode()
+    page = anonymous().get(reverse("portal:home")).content.decode()
     assert published.title.replace("'", "&#x27;") in page
     assert "Un brouillon secret" not in page
 
@@ -217,25 +195,25 @@ def test_the_portal_lists_published_plans_only(published: Plan) -> None:
 def test_every_page_of_an_unpublished_plan_is_not_found(adopted: Plan) -> None:
     item = action(adopted)
     for url in portal_urls(adopted, item)[1:]:
-        assert Client().get(url).status_code == 404, url
+        assert anonymous().get(url).status_code == 404, url
 
 
 def test_a_published_plan_sent_back_to_draft_leaves_the_portal(published: Plan) -> None:
     published.status = PlanStatus.DRAFT
     published.save(update_fields=["status"])
     for url in portal_urls(published, action(published))[1:]:
-        assert Client().get(url).status_code == 404, url
+        assert anonymous().get(url).status_code == 404, url
 
 
 def test_an_item_of_another_plan_is_not_found_under_a_published_plan(published: Plan) -> None:
     other = adopted_plan("autre")
     url = reverse("portal:item", args=[published.slug, action(other).pk])
-    assert Client().get(url).status_code == 404
+    assert anonymous().get(url).status_code == 404
 
 
 def test_an_action_shows_its_public_news_and_nothing_internal(journal: dict[str, Update]) -> None:
     item = journal["public"].item
-    page = Client().get(reverse("portal:item", args=[item.plan.slug, item.pk])).content.decode()
+    page = anonymous().get(reverse("portal:item", args=[item.plan.slug, item.pk])).content.decode()
     assert PUBLIC_NEWS in page
     assert "compte-rendu.pdf" in page
     assert reverse("tracking:attachment", args=[journal["public"].attachments.get().pk]) not in page
@@ -254,14 +232,14 @@ def test_the_portal_names_only_the_partners_that_agreed(published: Plan) -> None
     for target in ({"partner": shown}, {"partner": hidden}, {"place": place}):
         ItemLink.objects.create(item=item, status=LinkStatus.ACCEPTED, **target)
     for url in portal_urls(published, item):
-        page = Client().get(url).content.decode()
+        page = anonymous().get(url).content.decode()
         assert "Fondation discrète" not in page and "(FD)" not in page, url
-    partners = Client().get(reverse("portal:partners", args=[published.slug])).content.decode()
+    partners = anonymous().get(reverse("portal:partners", args=[published.slug])).content.decode()
     assert "Réseau solidaire" in partners
     assert reverse("portal:item", args=[published.slug, item.pk]) in partners
-    item_page = Client().get(reverse("portal:item", args=[published.slug, item.pk])).content.decode()
+    item_page = anonymous().get(reverse("portal:item", args=[published.slug, item.pk])).content.decode()
     assert "Réseau solidaire" in item_page and "Honduras" in item_page
-    map_page = Client().get(reverse("portal:map", args=[published.slug])).content.decode()
+    map_page = anonymous().get(reverse("portal:map", args=[published.slug])).content.decode()
     assert "Honduras" in map_page
     assert place.get_absolute_url() not in map_page
 
@@ -274,7 +252,7 @@ def test_the_portal_links_to_no_internal_page_and_shows_no_internal_menu(
 ) -> None:
     item = journal["public"].item
     for url in portal_urls(item.plan, item):
-        page = Client().get(url).content.decode()
+        page = anonymous().get(url).content.decode()
         assert INTERNAL_HREF.findall(page) == [], url
         assert "anomal" not in page.lower(), url
         assert reverse("directory:index") not in page
@@ -282,21 +260,21 @@ def test_the_portal_links_to_no_internal_page_and_shows_no_internal_menu(
 
 def test_a_signed_in_reader_previews_the_portal_and_finds_the_way_back(published: Plan) -> None:
     member = person("membre", Role.MEMBER, first_name="Maxime", last_name="Membre")
-    page = client_for(member).get(reverse("portal:plan", args=[published.slug])).content.decode()
+    page = signed_in(member).get(reverse("portal:plan", args=[published.slug])).content.decode()
     assert f'href="{reverse("plans:home")}"' in page
     assert "Maxime" not in page
     assert f'href="{reverse("accounts:login")}"' not in page
-    assert f'href="{reverse("accounts:login")}"' in Client().get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("accounts:login")}"' in anonymous().get(reverse("portal:home")).content.decode()
 
 
 def test_the_sign_in_page_offers_a_visitor_the_portal_and_no_internal_menu() -> None:
-    page = Client().get(reverse("accounts:login")).content.decode()
+    page = anonymous().get(reverse("accounts:login")).content.decode()
     assert f'href="{reverse("portal:home")}"' in page
     assert f'href="{reverse("directory:index")}"' not in page
 
 
 def test_a_visitor_switches_the_portal_to_english(published: Plan) -> None:
-    client = Client()
+    client = anonymous()
     home = client.get(reverse("portal:home")).content.decode()
     assert '<html lang="fr' in home
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("portal:home")})
@@ -308,7 +286,7 @@ def test_a_visitor_switches_the_portal_to_english(published: Plan) -> None:
 def pages_queries(django_assert_max_num_queries: Callable, plan: Plan, item: Item, budget: int) -> None:
     for url in portal_urls(plan, item):
         with django_assert_max_num_queries(budget):
-            assert Client().get(url).status_code == 200
+            assert anonymous().get(url).status_code == 200
 
 
 @pytest.mark.parametrize("extra_plans", [0, 3])
@@ -328,7 +306,7 @@ def test_portal_pages_read_the_same_number_of_queries_whatever_the_data(
 
 
 @pytest.fixture
-def demo(settings, media) -> Plan:  # type: ignore[no-untyped-def]
+def demo(settings: Any, media: Path) -> Plan:
     settings.JALON_DEMO_ALLOWED = True
     call_command("demo", stdout=StringIO())
     plan = Plan.objects.get()
@@ -341,16 +319,6 @@ def demo(settings, media) -> Plan:  # type: ignore[no-untyped-def]
     tracking.notes = NOTE
     tracking.save(update_fields=["notes"])
     return plan
-
-
-def named_routes(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    """Yield (name, route as written) for every named route, namespaces included."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from named_routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
 
 
 def real_ids() -> list[int]:
@@ -366,14 +334,7 @@ def real_ids() -> list[int]:
 
 
 def real_paths(route: str, plan: Plan, ids: list[int]) -> list[str]:
-    def fill(number: int) -> str:
-        def value(match: re.Match[str]) -> str:
-            converter = match[1] or "str"
-            return {"slug": plan.slug, "int": str(number), "str": "json"}.get(converter, "x")
-
-        return "/" + re.sub(r"<(?:(\w+):)?\w+>", value, route)
-
-    return sorted({fill(number) for number in ids})
+    return sorted({path_of(route, {"slug": plan.slug, "int": str(number), "str": "json"}) for number in ids})
 
 
 def test_every_internal_page_of_the_demo_sends_an_anonymous_visitor_to_sign_in(demo: Plan) -> None:
@@ -381,12 +342,12 @@ def test_every_internal_page_of_the_demo_sends_an_anonymous_visitor_to_sign_in(d
     assert len(ids) > 3
     login = reverse("accounts:login") + "?next="
     walked = 0
-    for name, route in named_routes(get_resolver().url_patterns):
+    for name, route in named_routes():
         if name in PUBLIC:
             continue
         for path in real_paths(route, demo, ids):
             for method in ("get", "post"):
-                response = getattr(Client(), method)(path)
+                response = getattr(anonymous(), method)(path)
                 walked += 1
                 if name.startswith("api:"):
                     assert response.status_code in (401, 405), f"{method} {path}: {response.status_code}"
@@ -425,14 +386,16 @@ def test_no_portal_page_of_the_demo_shows_anything_internal(demo: Plan) -> None:
     urls += [reverse("portal:item", args=[demo.slug, pk]) for pk in demo.items.values_list("pk", flat=True)]
     seen = ""
     for url in urls:
-        response = Client().get(url)
+        response = anonymous().get(url)
         assert response.status_code == 200, url
         page = html.unescape(response.content.decode())
         for secret in [*internal_news, *hidden_partners, *people, NOTE]:
             assert not shows(secret, page), f"{secret!r} on {url}"
         assert "anomal" not in page.lower(), url
         seen += page
-    partners_page = html.unescape(Client().get(reverse("portal:partners", args=[demo.slug])).content.decode())
+    partners_page = html.unescape(
+        anonymous().get(reverse("portal:partners", args=[demo.slug])).content.decode()
+    )
     for secret in hidden_partners:
         assert not shows(secret, partners_page)
     assert all(partner.name in partners_page for partner in shown_partners)
