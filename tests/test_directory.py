@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -17,24 +16,9 @@ from jalon.directory.services import countries_load
 from jalon.plans.models import Item, Plan
 from jalon.tracking.models import Status, Tracking
 
-from .factories import item, make_plan
+from .factories import anonymous, item, item_coded, make_plan, person, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def person(username: str, role: str) -> User:
-    return User.objects.create_user(username, role=role)
-
-
-def client_for(user: User, language: str = "fr") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
-
-
-def coded(plan: Plan, code: str) -> Item:
-    return plan.items.filter(code=code).order_by("path")[0]
 
 
 def link(target: Partner | Place | Theme, on: Item, status: str = LinkStatus.ACCEPTED) -> ItemLink:
@@ -44,26 +28,6 @@ def link(target: Partner | Place | Theme, on: Item, status: str = LinkStatus.ACC
 
 def track(on: Item, status: str, progress: int) -> None:
     Tracking.objects.create(item=on, status=status, progress=progress)
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan()
-
-
-@pytest.fixture
-def member() -> User:
-    return person("martin", Role.MEMBER)
-
-
-@pytest.fixture
-def lead() -> User:
-    return person("lea", Role.LEAD)
-
-
-@pytest.fixture
-def coordinator() -> User:
-    return person("coord", Role.COORDINATOR)
 
 
 @pytest.fixture
@@ -149,7 +113,7 @@ def test_the_type_choices_follow_the_interface_language() -> None:
 
 
 def test_a_link_points_to_exactly_one_entry(plan: Plan, partner: Partner, honduras: Place) -> None:
-    action = coded(plan, "1.1.1.")
+    action = item_coded(plan, "1.1.1.")
     with pytest.raises(IntegrityError), transaction.atomic():
         ItemLink.objects.create(item=action, partner=partner, place=honduras)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -157,7 +121,7 @@ def test_a_link_points_to_exactly_one_entry(plan: Plan, partner: Partner, hondur
 
 
 def test_an_item_links_to_the_same_partner_only_once(plan: Plan, partner: Partner) -> None:
-    action = coded(plan, "1.1.1.")
+    action = item_coded(plan, "1.1.1.")
     link(partner, action)
     with pytest.raises(IntegrityError), transaction.atomic():
         link(partner, action, LinkStatus.PROPOSED)
@@ -165,9 +129,9 @@ def test_an_item_links_to_the_same_partner_only_once(plan: Plan, partner: Partne
 
 def test_links_are_read_by_status_and_by_plan(plan: Plan, partner: Partner, honduras: Place) -> None:
     other = make_plan(slug="autre")
-    accepted = link(partner, coded(plan, "1.1.1."))
-    proposed = link(honduras, coded(plan, "1.1.1."), LinkStatus.PROPOSED)
-    elsewhere = link(partner, coded(other, "1.1.1."))
+    accepted = link(partner, item_coded(plan, "1.1.1."))
+    proposed = link(honduras, item_coded(plan, "1.1.1."), LinkStatus.PROPOSED)
+    elsewhere = link(partner, item_coded(other, "1.1.1."))
     assert list(ItemLink.objects.accepted().of_plan(plan)) == [accepted]
     assert list(ItemLink.objects.proposed()) == [proposed]
     assert set(ItemLink.objects.of_plan(other)) == {elsewhere}
@@ -211,35 +175,35 @@ def test_the_demo_directory_can_be_created_twice() -> None:
 # Pages: reading
 
 
-def test_a_member_reads_the_three_tabs_without_edit_buttons(member: User, partner: Partner) -> None:
+def test_a_member_reads_the_three_tabs_without_edit_buttons(member_client: Client, partner: Partner) -> None:
     Theme.objects.create(name_fr="Jeunesse", name_en="Youth", slug="jeunesse")
-    client = client_for(member)
-    partners = client.get(reverse("directory:index")).content.decode()
+    partners = member_client.get(reverse("directory:index")).content.decode()
     assert "FOTSSIEH" in partners and partner.get_absolute_url() in partners
     assert reverse("directory:partner_create") not in partners
-    places = client.get(reverse("directory:places")).content.decode()
+    places = member_client.get(reverse("directory:places")).content.decode()
     assert "Honduras" in places and reverse("directory:place_create") not in places
-    themes = client.get(reverse("directory:themes")).content.decode()
+    themes = member_client.get(reverse("directory:themes")).content.decode()
     assert "Jeunesse" in themes and reverse("directory:theme_create") not in themes
 
 
 def test_a_coordinator_sees_the_buttons_to_add_entries(coordinator: User) -> None:
-    client = client_for(coordinator)
+    client = signed_in(coordinator)
     assert reverse("directory:partner_create") in client.get(reverse("directory:index")).content.decode()
     assert reverse("directory:theme_create") in client.get(reverse("directory:themes")).content.decode()
 
 
-def test_the_places_tab_hides_countries_without_links_until_asked(member: User, honduras: Place) -> None:
+def test_the_places_tab_hides_countries_without_links_until_asked(
+    member_client: Client, honduras: Place
+) -> None:
     Place.objects.create(kind=PlaceKind.COUNTRY, iso_code="SD", name_fr="Soudan", name_en="Sudan")
     Place.objects.create(kind=PlaceKind.REGION, name_fr="Sud global", name_en="Global South")
-    client = client_for(member)
-    page = client.get(reverse("directory:places")).content.decode()
+    page = member_client.get(reverse("directory:places")).content.decode()
     assert "Sud global" in page and "Soudan" not in page
-    assert "Soudan" in client.get(reverse("directory:places") + "?pays=tous").content.decode()
+    assert "Soudan" in member_client.get(reverse("directory:places") + "?pays=tous").content.decode()
 
 
 def test_a_coordinator_loads_the_countries_on_a_new_server(coordinator: User) -> None:
-    client = client_for(coordinator, "en")
+    client = signed_in(coordinator, language="en")
     assert reverse("directory:countries_add") in client.get(reverse("directory:places")).content.decode()
     response = client.post(reverse("directory:countries_add"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("directory:places")
@@ -250,7 +214,7 @@ def test_a_coordinator_loads_the_countries_on_a_new_server(coordinator: User) ->
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.LEAD])
 def test_only_coordinators_load_the_countries(role: str) -> None:
-    client = client_for(person("quelqu-un", role))
+    client = signed_in(person("quelqu-un", role))
     assert reverse("directory:countries_add") not in client.get(reverse("directory:places")).content.decode()
     assert client.post(reverse("directory:countries_add")).status_code == 403
     assert not Place.objects.exists()
@@ -259,13 +223,14 @@ def test_only_coordinators_load_the_countries(role: str) -> None:
 def test_a_partner_page_shows_its_accepted_items_with_status_and_progress(
     member: User, plan: Plan, partner: Partner
 ) -> None:
-    action, orientation, hidden = coded(plan, "1.1.1."), coded(plan, "1.4"), coded(plan, "1.1.2")
+    action, hidden = item_coded(plan, "1.1.1."), item_coded(plan, "1.1.2")
+    orientation = item_coded(plan, "1.4")
     track(action, Status.IN_PROGRESS, 40)
-    track(coded(plan, "1.4").children.order_by("path")[0], Status.DONE, 100)
+    track(item_coded(plan, "1.4").children.order_by("path")[0], Status.DONE, 100)
     link(partner, action)
     link(partner, orientation)
     link(partner, hidden, LinkStatus.REJECTED)
-    page = client_for(member, "en").get(partner.get_absolute_url()).content.decode()
+    page = signed_in(member, language="en").get(partner.get_absolute_url()).content.decode()
     assert action.get_absolute_url() in page and orientation.get_absolute_url() in page
     assert hidden.get_absolute_url() not in page
     assert "In progress" in page and 'value="40"' in page
@@ -279,97 +244,97 @@ def honduras_url(partner: Partner) -> str:
 
 
 def test_a_place_page_shows_its_names_the_places_inside_and_partners_based_there(
-    member: User, partner: Partner, honduras: Place
+    member_client: Client, partner: Partner, honduras: Place
 ) -> None:
     Place.objects.create(kind=PlaceKind.SUBNATIONAL, name_fr="Pablo Sula", name_en="", parent=honduras)
-    page = client_for(member).get(honduras.get_absolute_url()).content.decode()
+    page = member_client.get(honduras.get_absolute_url()).content.decode()
     assert "Pablo Sula" in page and partner.get_absolute_url() in page
     assert "Aucun élément" in page or "No item is linked yet." in page
 
 
-def test_a_country_page_lists_the_items_of_the_places_inside_it_once(member: User, plan: Plan) -> None:
+def test_a_country_page_lists_the_items_of_the_places_inside_it_once(
+    member_client: Client, plan: Plan
+) -> None:
     congo = Place.objects.create(
         kind=PlaceKind.COUNTRY, iso_code="CD", name_fr="République démocratique du Congo"
     )
     kivu = Place.objects.create(kind=PlaceKind.SUBNATIONAL, name_fr="Sud-Kivu", parent=congo)
-    both, inside = coded(plan, "1.1.1."), coded(plan, "1.1.2")
+    both, inside = item_coded(plan, "1.1.1."), item_coded(plan, "1.1.2")
     link(congo, both)
     link(kivu, both)
     link(kivu, inside)
-    page = client_for(member).get(congo.get_absolute_url()).content.decode()
+    page = member_client.get(congo.get_absolute_url()).content.decode()
     assert page.count(f'href="{both.get_absolute_url()}"') == 1
     assert inside.get_absolute_url() in page
 
 
 def test_names_show_in_the_interface_language(member: User) -> None:
     kivu = Place.objects.create(kind=PlaceKind.SUBNATIONAL, name_fr="Sud-Kivu", name_en="South Kivu")
-    assert "<h1>South Kivu</h1>" in client_for(member, "en").get(kivu.get_absolute_url()).content.decode()
-    assert "<h1>Sud-Kivu</h1>" in client_for(member, "fr").get(kivu.get_absolute_url()).content.decode()
+    english, french = signed_in(member, language="en"), signed_in(member, language="fr")
+    assert "<h1>South Kivu</h1>" in english.get(kivu.get_absolute_url()).content.decode()
+    assert "<h1>Sud-Kivu</h1>" in french.get(kivu.get_absolute_url()).content.decode()
 
 
-def test_a_theme_page_lists_its_items(member: User, plan: Plan) -> None:
+def test_a_theme_page_lists_its_items(member_client: Client, plan: Plan) -> None:
     youth = Theme.objects.create(name_fr="Jeunesse", name_en="Youth", slug="jeunesse", keywords=["jeunes"])
-    link(youth, coded(plan, "1.4.4"))
-    page = client_for(member).get(youth.get_absolute_url()).content.decode()
-    assert coded(plan, "1.4.4").get_absolute_url() in page and "jeunes" in page
+    link(youth, item_coded(plan, "1.4.4"))
+    page = member_client.get(youth.get_absolute_url()).content.decode()
+    assert item_coded(plan, "1.4.4").get_absolute_url() in page and "jeunes" in page
 
 
-def test_text_typed_into_the_directory_is_escaped(member: User, plan: Plan) -> None:
+def test_text_typed_into_the_directory_is_escaped(member_client: Client, plan: Plan) -> None:
     hostile = Partner.objects.create(name="<script>alert(1)</script>", notes="<b>gras</b>")
-    link(hostile, coded(plan, "1.1.1."))
-    client = client_for(member)
+    link(hostile, item_coded(plan, "1.1.1."))
     for url in (
         reverse("directory:index"),
         hostile.get_absolute_url(),
-        coded(plan, "1.1.1.").get_absolute_url(),
+        item_coded(plan, "1.1.1.").get_absolute_url(),
     ):
-        page = client.get(url).content.decode()
+        page = member_client.get(url).content.decode()
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page, url
 
 
 def test_the_item_page_links_its_accepted_partners_places_and_themes(
-    member: User, plan: Plan, partner: Partner, honduras: Place
+    member_client: Client, plan: Plan, partner: Partner, honduras: Place
 ) -> None:
-    action = coded(plan, "1.1.1.")
+    action = item_coded(plan, "1.1.1.")
     theme = Theme.objects.create(name_fr="Droits des femmes", name_en="Women's rights", slug="femmes")
     link(partner, action)
     link(honduras, action, LinkStatus.PROPOSED)
     link(theme, action)
-    page = client_for(member).get(action.get_absolute_url()).content.decode()
+    page = member_client.get(action.get_absolute_url()).content.decode()
     assert partner.get_absolute_url() in page and theme.get_absolute_url() in page
     assert honduras.get_absolute_url() not in page
 
 
 def test_the_item_page_reads_as_many_queries_for_many_links_as_for_one(
-    member: User, plan: Plan, partner: Partner
+    member_client: Client, plan: Plan, partner: Partner
 ) -> None:
-    client = client_for(member)
-    action = coded(plan, "1.1.1.")
+    action = item_coded(plan, "1.1.1.")
     link(partner, action)
-    count_queries(client, action.get_absolute_url())
-    one = count_queries(client, action.get_absolute_url())
+    count_queries(member_client, action.get_absolute_url())
+    one = count_queries(member_client, action.get_absolute_url())
     for number in range(5):
         link(Theme.objects.create(name_fr=f"Thème {number}", slug=f"theme-{number}"), action)
         link(Partner.objects.create(name=f"Partenaire {number}"), action)
-    assert count_queries(client, action.get_absolute_url()) == one
+    assert count_queries(member_client, action.get_absolute_url()) == one
 
 
 def test_a_visitor_who_has_not_signed_in_is_sent_to_the_login_page(partner: Partner) -> None:
     for url in (reverse("directory:index"), partner.get_absolute_url(), reverse("directory:partner_create")):
-        response = Client().get(url)
+        response = anonymous().get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_only_a_web_address_becomes_a_link(member: User) -> None:
+def test_only_a_web_address_becomes_a_link(member_client: Client) -> None:
     imported = Partner.objects.create(name="Importé", website="javascript:alert(1)")
-    page = client_for(member).get(imported.get_absolute_url()).content.decode()
+    page = member_client.get(imported.get_absolute_url()).content.decode()
     assert 'href="javascript:' not in page and "javascript:alert(1)" in page
 
 
-def test_an_unknown_entry_is_not_found(member: User) -> None:
-    client = client_for(member)
+def test_an_unknown_entry_is_not_found(member_client: Client) -> None:
     for name in ("directory:partner", "directory:place", "directory:theme"):
-        assert client.get(reverse(name, args=[999])).status_code == 404
+        assert member_client.get(reverse(name, args=[999])).status_code == 404
 
 
 # Pages: writing
@@ -387,7 +352,7 @@ def test_a_coordinator_or_an_administrator_creates_a_partner(role: str, honduras
         "website": "https://caime.example.org",
         "is_funder": "",
     }
-    response = client_for(coordinator).post(reverse("directory:partner_create"), data)
+    response = signed_in(coordinator).post(reverse("directory:partner_create"), data)
     created = Partner.objects.get(acronym="CAIME")
     assert response.status_code == 302 and response["Location"] == created.get_absolute_url()
     assert created.other_names == ["Centre CAIME", "CAIME Honduras"]
@@ -409,14 +374,14 @@ def test_a_partner_form_with_bad_input_is_shown_again_with_its_errors(
     coordinator: User, bad: dict[str, str]
 ) -> None:
     data = {"name": "ITECA", "organisation_type": "22", **bad}
-    response = client_for(coordinator).post(reverse("directory:partner_create"), data)
+    response = signed_in(coordinator).post(reverse("directory:partner_create"), data)
     assert response.status_code == 400
     assert 'class="field__error"' in response.content.decode()
     assert not Partner.objects.exists()
 
 
 def test_a_coordinator_edits_a_partner(coordinator: User, partner: Partner) -> None:
-    client = client_for(coordinator)
+    client = signed_in(coordinator)
     assert client.get(reverse("directory:partner_edit", args=[partner.pk])).status_code == 200
     data = {"name": "FOTSSIEH", "acronym": "FOTSSIEH", "notes": "Syndicats", "public": "on"}
     response = client.post(reverse("directory:partner_edit", args=[partner.pk]), data)
@@ -428,7 +393,7 @@ def test_a_coordinator_edits_a_partner(coordinator: User, partner: Partner) -> N
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.LEAD])
 def test_members_and_leads_cannot_change_the_directory(role: str, partner: Partner, honduras: Place) -> None:
     theme = Theme.objects.create(name_fr="Jeunesse", slug="jeunesse")
-    client = client_for(person("quelqu-un", role))
+    client = signed_in(person("quelqu-un", role))
     urls = [
         reverse("directory:partner_create"),
         reverse("directory:partner_edit", args=[partner.pk]),
@@ -446,7 +411,7 @@ def test_members_and_leads_cannot_change_the_directory(role: str, partner: Partn
 
 def test_a_coordinator_creates_a_place_inside_a_country(coordinator: User, honduras: Place) -> None:
     data = {"kind": PlaceKind.SUBNATIONAL, "name_fr": "Pablo Sula", "name_en": "", "parent": honduras.pk}
-    response = client_for(coordinator).post(reverse("directory:place_create"), data)
+    response = signed_in(coordinator).post(reverse("directory:place_create"), data)
     assert response.status_code == 302
     assert Place.objects.get(name_fr="Pablo Sula").parent == honduras
 
@@ -461,7 +426,7 @@ def test_a_coordinator_creates_a_place_inside_a_country(coordinator: User, hondu
 )
 def test_a_place_form_refuses_bad_input(coordinator: User, bad: dict[str, str]) -> None:
     data = {"kind": PlaceKind.REGION, "name_fr": "Sahel", "name_en": "Sahel", **bad}
-    response = client_for(coordinator).post(reverse("directory:place_create"), data)
+    response = signed_in(coordinator).post(reverse("directory:place_create"), data)
     assert response.status_code == 400
     assert not Place.objects.exists()
 
@@ -470,7 +435,7 @@ def test_a_place_cannot_be_put_inside_itself(coordinator: User) -> None:
     americas = Place.objects.create(kind=PlaceKind.REGION, name_fr="Amériques")
     central = Place.objects.create(kind=PlaceKind.REGION, name_fr="Amérique centrale", parent=americas)
     data = {"kind": PlaceKind.REGION, "name_fr": "Amériques", "parent": central.pk}
-    response = client_for(coordinator).post(reverse("directory:place_edit", args=[americas.pk]), data)
+    response = signed_in(coordinator).post(reverse("directory:place_edit", args=[americas.pk]), data)
     assert response.status_code == 400
     americas.refresh_from_db()
     assert americas.parent is None
@@ -480,7 +445,7 @@ def test_a_country_keeps_its_code_and_kind_when_its_names_are_edited(
     coordinator: User, honduras: Place
 ) -> None:
     data = {"name_fr": "Honduras", "name_en": "Honduras", "other_names": "Honduras (pays)", "kind": "region"}
-    response = client_for(coordinator).post(reverse("directory:place_edit", args=[honduras.pk]), data)
+    response = signed_in(coordinator).post(reverse("directory:place_edit", args=[honduras.pk]), data)
     assert response.status_code == 302
     honduras.refresh_from_db()
     assert (honduras.kind, honduras.iso_code, honduras.other_names) == ("country", "HN", ["Honduras (pays)"])
@@ -492,7 +457,7 @@ def test_a_coordinator_creates_a_theme_whose_identifier_comes_from_its_name(coor
         "name_en": "Food sovereignty",
         "keywords": "agricole\nfood",
     }
-    response = client_for(coordinator).post(reverse("directory:theme_create"), data)
+    response = signed_in(coordinator).post(reverse("directory:theme_create"), data)
     assert response.status_code == 302
     theme = Theme.objects.get()
     assert theme.slug == "souverainete-alimentaire" and theme.keywords == ["agricole", "food"]
@@ -501,7 +466,7 @@ def test_a_coordinator_creates_a_theme_whose_identifier_comes_from_its_name(coor
 def test_two_themes_cannot_share_an_identifier(coordinator: User) -> None:
     Theme.objects.create(name_fr="Jeunesse", slug="jeunesse")
     data = {"name_fr": "Jeunesse", "name_en": "Youth"}
-    response = client_for(coordinator).post(reverse("directory:theme_create"), data)
+    response = signed_in(coordinator).post(reverse("directory:theme_create"), data)
     assert response.status_code == 400 and Theme.objects.count() == 1
 
 
@@ -522,22 +487,23 @@ def count_queries(client: Client, url: str) -> int:
     return len(queries)
 
 
-def test_a_partner_page_reads_as_many_queries_for_30_items_as_for_2(member: User) -> None:
+def test_a_partner_page_reads_as_many_queries_for_30_items_as_for_2(member_client: Client) -> None:
     small, large = Partner.objects.create(name="Petit"), Partner.objects.create(name="Grand")
     for target, size, slug in ((small, 2, "petit"), (large, 30, "grand")):
         for action in wide_plan(size, slug).items.leaves():
             track(action, Status.ONGOING, 50)
             link(target, action)
         link(target, Item.objects.get(plan__slug=slug, code="1"))
-    client = client_for(member)
-    count_queries(client, small.get_absolute_url())
-    assert count_queries(client, large.get_absolute_url()) == count_queries(client, small.get_absolute_url())
+    count_queries(member_client, small.get_absolute_url())
+    assert count_queries(member_client, large.get_absolute_url()) == count_queries(
+        member_client, small.get_absolute_url()
+    )
 
 
 def grow_directory(plan: Plan, size: int) -> None:
     """Add partners, countries and themes, each linked to an action."""
     countries_load()
-    action = coded(plan, "1.1.1.")
+    action = item_coded(plan, "1.1.1.")
     for country in Place.objects.countries().exclude(item_links__isnull=False)[:size]:
         partner = Partner.objects.create(name=f"Partenaire {country.iso_code}", country=country)
         theme = Theme.objects.create(name_fr=f"Thème {country.iso_code}", slug=country.iso_code.lower())
@@ -546,9 +512,8 @@ def grow_directory(plan: Plan, size: int) -> None:
 
 
 def test_the_index_pages_read_as_many_queries_for_a_large_directory_as_for_a_small_one(
-    member: User, plan: Plan
+    member_client: Client, plan: Plan
 ) -> None:
-    client = client_for(member)
     urls = [
         reverse("directory:index"),
         reverse("directory:places"),
@@ -556,8 +521,8 @@ def test_the_index_pages_read_as_many_queries_for_a_large_directory_as_for_a_sma
         reverse("directory:themes"),
     ]
     grow_directory(plan, 2)
-    count_queries(client, urls[0])
-    small = [count_queries(client, url) for url in urls]
+    count_queries(member_client, urls[0])
+    small = [count_queries(member_client, url) for url in urls]
     grow_directory(plan, 40)
-    assert [count_queries(client, url) for url in urls] == small
+    assert [count_queries(member_client, url) for url in urls] == small
     assert max(small) <= 5
