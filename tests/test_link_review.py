@@ -1,11 +1,12 @@
-"""Proposing links and deciding on them: the service, the command and the review page."""
+"""Proposing links and deciding on them: the service, the command and the review page.
+
+People read the pages in English, so that messages read the same before and after the
+French catalogue."""
 
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from jalon.accounts.models import Role, User
@@ -13,7 +14,7 @@ from jalon.directory.models import ItemLink, LinkStatus, Partner, Place, PlaceKi
 from jalon.directory.services import link_decide, links_decide_all, links_propose
 from jalon.plans.models import Plan
 
-from .factories import item, make_plan
+from .factories import anonymous, item, make_plan, person, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +44,6 @@ def directory() -> None:
     Place.objects.create(kind=PlaceKind.SUBNATIONAL, name_fr="Sud-Kivu", parent=congo)
     Partner.objects.create(name="FOTSSIEH", acronym="FOTSSIEH", country=honduras)
     Theme.objects.create(slug="femmes", name_fr="Droits des femmes", keywords=["femmes", "travailleuses"])
-
-
-def person(role: str) -> User:
-    return User.objects.create_user(f"someone-{role}", role=role)
-
-
-def client_for(role: str) -> Client:
-    client = Client()
-    client.force_login(person(role))
-    # In English, so that messages read the same before and after the French catalogue.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def targets(plan: Plan, status: str = LinkStatus.PROPOSED) -> set[tuple[str, str]]:
@@ -95,9 +84,8 @@ def test_detecting_again_proposes_nothing_already_decided(plan: Plan) -> None:
     assert len(targets(plan, LinkStatus.ACCEPTED)) == 5
 
 
-def test_a_decision_notes_who_decided_and_when(plan: Plan) -> None:
+def test_a_decision_notes_who_decided_and_when(plan: Plan, coordinator: User) -> None:
     links_propose(plan=plan)
-    coordinator = person(Role.COORDINATOR)
     link = link_decide(link=ItemLink.objects.get(partner__acronym="FOTSSIEH"), user=coordinator, accept=True)
     link.refresh_from_db()
     assert (link.status, link.decided_by, link.decided_at is not None) == (
@@ -123,7 +111,7 @@ def test_the_detect_command_proposes_and_can_accept(plan: Plan) -> None:
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.LEAD, Role.COORDINATOR, Role.ADMIN])
 def test_everyone_signed_in_reads_the_review_page(plan: Plan, role: str) -> None:
     links_propose(plan=plan)
-    response = client_for(role).get(review_url(plan))
+    response = signed_in(person("someone", role), language="en").get(review_url(plan))
     assert response.status_code == 200
     assert response.content.decode().count("<h1") == 1
     assert "FOTSSIEH" in response.content.decode()
@@ -133,19 +121,19 @@ def test_everyone_signed_in_reads_the_review_page(plan: Plan, role: str) -> None
     ) is can_decide
 
 
-def test_the_review_page_marks_the_evidence_and_escapes_the_text(plan: Plan) -> None:
+def test_the_review_page_marks_the_evidence_and_escapes_the_text(plan: Plan, coordinator: User) -> None:
     links_propose(plan=plan)
-    page = client_for(Role.COORDINATOR).get(review_url(plan)).content.decode()
+    page = signed_in(coordinator, language="en").get(review_url(plan)).content.decode()
     assert "<mark>FOTSSIEH</mark>" in page
     assert "<mark>travailleuses</mark>" in page
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_the_review_page_lists_decided_links_by_status(plan: Plan) -> None:
+def test_the_review_page_lists_decided_links_by_status(plan: Plan, member: User) -> None:
     links_propose(plan=plan)
     link_decide(link=ItemLink.objects.get(partner__acronym="FOTSSIEH"), user=None, accept=False)
-    client = client_for(Role.MEMBER)
+    client = signed_in(member, language="en")
     partner_url = Partner.objects.get().get_absolute_url()
     assert partner_url not in client.get(review_url(plan)).content.decode()
     assert partner_url in client.get(review_url(plan) + "?statut=rejected").content.decode()
@@ -153,10 +141,10 @@ def test_the_review_page_lists_decided_links_by_status(plan: Plan) -> None:
 
 
 def test_the_review_page_reads_a_constant_number_of_queries(
-    plan: Plan, django_assert_max_num_queries
+    plan: Plan, django_assert_max_num_queries, coordinator: User
 ) -> None:  # type: ignore[no-untyped-def]
     links_propose(plan=plan)
-    client = client_for(Role.COORDINATOR)
+    client = signed_in(coordinator, language="en")
     with django_assert_max_num_queries(12):
         client.get(review_url(plan))
     make_plan(slug="grand", items=[item(f"{n}", f"Au Honduras avec la FOTSSIEH {n}") for n in range(30)])
@@ -166,20 +154,20 @@ def test_the_review_page_reads_a_constant_number_of_queries(
         client.get(review_url(big))
 
 
-def test_a_coordinator_accepts_one_link(plan: Plan) -> None:
+def test_a_coordinator_accepts_one_link(plan: Plan, coordinator: User) -> None:
     links_propose(plan=plan)
     link = ItemLink.objects.get(partner__acronym="FOTSSIEH")
     url = reverse("directory:link_decide", args=[plan.slug, link.pk])
-    response = client_for(Role.COORDINATOR).post(url, {"decision": "accept"}, follow=True)
+    response = signed_in(coordinator, language="en").post(url, {"decision": "accept"}, follow=True)
     assert response.redirect_chain[-1][0] == review_url(plan)
     link.refresh_from_db()
     assert link.status == LinkStatus.ACCEPTED
     assert "FOTSSIEH" in [str(message) for message in response.context["messages"]][0]
 
 
-def test_an_administrator_rejects_all_and_detects_again(plan: Plan) -> None:
+def test_an_administrator_rejects_all_and_detects_again(plan: Plan, administrator: User) -> None:
     links_propose(plan=plan)
-    client = client_for(Role.ADMIN)
+    client = signed_in(administrator, language="en")
     client.post(reverse("directory:links_decide_all", args=[plan.slug]), {"decision": "reject"})
     assert targets(plan) == set()
     assert len(targets(plan, LinkStatus.REJECTED)) == 6
@@ -193,7 +181,7 @@ def test_an_administrator_rejects_all_and_detects_again(plan: Plan) -> None:
 def test_members_and_leads_cannot_decide(plan: Plan, role: str) -> None:
     links_propose(plan=plan)
     link = ItemLink.objects.get(partner__acronym="FOTSSIEH")
-    client = client_for(role)
+    client = signed_in(person("someone", role), language="en")
     decide = reverse("directory:link_decide", args=[plan.slug, link.pk])
     assert client.post(decide, {"decision": "accept"}).status_code == 403
     assert (
@@ -206,24 +194,26 @@ def test_members_and_leads_cannot_decide(plan: Plan, role: str) -> None:
     assert targets(plan, LinkStatus.ACCEPTED) == set()
 
 
-def test_it_refuses_a_decision_that_is_neither_accept_nor_reject(plan: Plan) -> None:
+def test_it_refuses_a_decision_that_is_neither_accept_nor_reject(
+    plan: Plan, coordinator: User, administrator: User
+) -> None:
     links_propose(plan=plan)
     link = ItemLink.objects.get(partner__acronym="FOTSSIEH")
     url = reverse("directory:link_decide", args=[plan.slug, link.pk])
-    assert client_for(Role.COORDINATOR).post(url, {"decision": "maybe"}).status_code == 400
-    assert client_for(Role.ADMIN).get(url).status_code == 405
+    assert signed_in(coordinator, language="en").post(url, {"decision": "maybe"}).status_code == 400
+    assert signed_in(administrator, language="en").get(url).status_code == 405
 
 
-def test_a_link_of_another_plan_is_not_found(plan: Plan) -> None:
+def test_a_link_of_another_plan_is_not_found(plan: Plan, coordinator: User) -> None:
     other = make_plan(slug="autre", items=[item("1", "Au Honduras")])
     links_propose(plan=other)
     link = ItemLink.objects.of_plan(other).get()
     url = reverse("directory:link_decide", args=[plan.slug, link.pk])
-    assert client_for(Role.COORDINATOR).post(url, {"decision": "accept"}).status_code == 404
+    assert signed_in(coordinator, language="en").post(url, {"decision": "accept"}).status_code == 404
 
 
 def test_signed_out_visitors_are_sent_to_the_login_page(plan: Plan) -> None:
-    response = Client().get(review_url(plan))
+    response = anonymous().get(review_url(plan))
     assert response.status_code == 302
     assert "/comptes/connexion/" in response["Location"]
 
