@@ -7,6 +7,7 @@ read-write token. Build anyone else with factories.person() and sign them in wit
 factories.signed_in(). `plan` is the small plan most tests read and change."""
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept = [item for item in items if uses_the_database(item)]
     config.hook.pytest_deselected(items=[item for item in items if not uses_the_database(item)])
     items[:] = kept
+
+
+@pytest.fixture
+def in_english() -> Iterator[None]:
+    # For a test file that checks messages as their English source strings: it names this
+    # fixture in its pytestmark.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

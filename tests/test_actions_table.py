@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -27,43 +25,9 @@ from jalon.plans.models import Item, Plan
 from jalon.results.models import BudgetLine
 from jalon.tracking.models import PendingTableImport, Status, Tracking
 from jalon.tracking.services import action_update
-from tests.factories import item, make_plan, wide_tree
+from tests.factories import anonymous, item, make_plan, person, signed_in, wide_tree
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    # The messages checked here are the English source strings.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def french_again() -> Iterator[None]:
-    # A request in English leaves English active in this thread: later tests expect French.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan(title="Plan d'action", slug="plan")
-
-
-@pytest.fixture
-def coordinator() -> User:
-    return User.objects.create_user("coord", password="x", role=Role.COORDINATOR)
-
-
-@pytest.fixture
-def lead() -> User:
-    return User.objects.create_user("lea", password="x", role=Role.LEAD)
-
-
-@pytest.fixture
-def member() -> User:
-    return User.objects.create_user("max", password="x", role=Role.MEMBER)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def action(plan: Plan, code: str = "1.1.2") -> Item:
@@ -96,14 +60,6 @@ def as_bytes(workbook: Workbook) -> bytes:
 def preview_of(plan: Plan, data: bytes, name: str = "table.xlsx") -> Any:
     with translation.override("en"):
         return table_preview(plan, Source(name=name, data=data))
-
-
-def client_for(user: User) -> Client:
-    """Return a client signed in as `user`, reading the pages in English."""
-    client = Client()
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def errors_of(plan: Plan, header: str, value: Any, code: str = "1.1.2") -> list[str]:
@@ -330,7 +286,7 @@ def test_a_stale_row_left_untouched_is_no_conflict(plan: Plan, coordinator: User
 
 
 def test_a_file_that_is_not_an_actions_table_is_refused(plan: Plan, coordinator: User) -> None:
-    client = client_for(coordinator)
+    client = signed_in(coordinator, language="en")
     upload = io.BytesIO(b"Titre,Statut\nUn,Deux\n")
     upload.name = "autre.csv"
     response = client.post(reverse("table:page", args=[plan.slug]), {"file": upload})
@@ -354,7 +310,7 @@ def test_a_coordinator_uploads_previews_and_confirms_the_changes_with_history(
     workbook = workbook_of(plan)
     edit(workbook.active, action(plan), "Progress (%)", 60)
     edit(workbook.active, action(plan), "Leads", "lea")
-    client = client_for(coordinator)
+    client = signed_in(coordinator, language="en")
     response = upload(client, plan, as_bytes(workbook))
     assert response.status_code == 302
     with django_assert_max_num_queries(14):
@@ -375,7 +331,7 @@ def test_nothing_is_applied_while_an_error_remains(plan: Plan, coordinator: User
     workbook = workbook_of(plan)
     edit(workbook.active, action(plan), "Progress (%)", 60)
     edit(workbook.active, action(plan, "1.1.1."), "Progress (%)", 160)
-    client = client_for(coordinator)
+    client = signed_in(coordinator, language="en")
     page = client.get(upload(client, plan, as_bytes(workbook))["Location"])
     assert "row 4, Progress (%): 160 is more than 100." in page.content.decode()
     assert "Confirm the changes" not in page.content.decode()
@@ -387,7 +343,7 @@ def test_nothing_is_applied_while_an_error_remains(plan: Plan, coordinator: User
 def test_cancel_drops_the_upload_and_changes_nothing(plan: Plan, coordinator: User) -> None:
     workbook = workbook_of(plan)
     edit(workbook.active, action(plan), "Progress (%)", 60)
-    client = client_for(coordinator)
+    client = signed_in(coordinator, language="en")
     upload(client, plan, as_bytes(workbook))
     pending = PendingTableImport.objects.get()
     response = client.post(reverse("table:cancel", args=[plan.slug, pending.pk]))
@@ -397,7 +353,7 @@ def test_cancel_drops_the_upload_and_changes_nothing(plan: Plan, coordinator: Us
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.LEAD])
 def test_members_and_leads_download_the_table_but_cannot_upload(plan: Plan, role: str) -> None:
-    client = client_for(User.objects.create_user("someone", role=role))
+    client = signed_in(person("someone", role), language="en")
     page = client.get(reverse("table:page", args=[plan.slug]))
     assert page.status_code == 200 and "Read the file" not in page.content.decode()
     assert client.get(reverse("table:download", args=[plan.slug, "csv"])).status_code == 200
@@ -406,7 +362,7 @@ def test_members_and_leads_download_the_table_but_cannot_upload(plan: Plan, role
 
 def test_a_lead_cannot_open_a_preview_or_confirm(plan: Plan, coordinator: User, lead: User) -> None:
     pending = PendingTableImport.objects.create(plan=plan, uploader=coordinator, file_name="t.xlsx", data=b"")
-    client = client_for(lead)
+    client = signed_in(lead, language="en")
     assert client.get(reverse("table:preview", args=[plan.slug, pending.pk])).status_code == 403
     assert client.post(reverse("table:confirm", args=[plan.slug, pending.pk])).status_code == 403
     assert client.post(reverse("table:cancel", args=[plan.slug, pending.pk])).status_code == 403
@@ -415,19 +371,19 @@ def test_a_lead_cannot_open_a_preview_or_confirm(plan: Plan, coordinator: User, 
 
 def test_someone_elses_upload_is_not_found(plan: Plan, coordinator: User) -> None:
     pending = PendingTableImport.objects.create(plan=plan, uploader=coordinator, file_name="t.xlsx", data=b"")
-    other = User.objects.create_user("other", role=Role.COORDINATOR)
-    client = client_for(other)
+    other = person("other", Role.COORDINATOR)
+    client = signed_in(other, language="en")
     assert client.get(reverse("table:preview", args=[plan.slug, pending.pk])).status_code == 404
     assert client.post(reverse("table:confirm", args=[plan.slug, pending.pk])).status_code == 404
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(plan: Plan) -> None:
-    response = Client().get(reverse("table:download", args=[plan.slug, "xlsx"]))
+    response = anonymous().get(reverse("table:download", args=[plan.slug, "xlsx"]))
     assert response.status_code == 302 and "/comptes/" in response["Location"]
 
 
 def test_the_download_is_an_xlsx_attachment(plan: Plan, member: User) -> None:
-    client = client_for(member)
+    client = signed_in(member, language="en")
     response = client.get(reverse("table:download", args=[plan.slug, "xlsx"]) + "?lang=en")
     assert response["Content-Disposition"] == 'attachment; filename="plan-actions.xlsx"'
     assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "Id"
