@@ -10,14 +10,12 @@ import socket
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
-from django.utils import translation
 
 from jalon.accounts.services import demo_accounts_create
 from jalon.backups.services import DATA, BackupError, ExactJSONEncoder, backup_restore, backup_write
@@ -29,14 +27,10 @@ from jalon.tracking.demo import demo_tracking_create
 from .conftest import REPO
 from .factories import make_plan
 
+# The messages checked here are the English source strings.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 ATTACHMENT = b"%PDF-1.4 compte rendu de l'atelier\n"
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    # The messages checked here are the English source strings.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

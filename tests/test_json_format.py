@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,15 +32,12 @@ from jalon.plans.services import plan_import
 
 from .conftest import REPO, SEED
 
+# The messages checked here are the English source strings.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 SCHEMA = REPO / "docs" / "jalon-plan.schema.json"
 DOCS = REPO / "docs" / "json-format.md"
 LEVELS = ["Axe", "Orientation", "Objectif", "Action"]
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def build_sample_plan() -> ParsedPlan:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,13 +25,10 @@ from jalon.plans.table_columns import headers
 from .conftest import SEED
 from .test_json_format import build_sample_plan, import_parsed, items_of
 
+# The messages checked here are the English source strings.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 EXPORTERS = {"csv": csv_format, "xlsx": xlsx_format}
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def read_csv(text: str, name: str = "plan.csv", encoding: str = "utf-8") -> ParsedPlan:
