@@ -20,10 +20,7 @@ from jalon.plans.models import Plan
 
 from .api_client import Api
 from .factories import make_plan, person, signed_in
-
-REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "demo" / "plan-action-2024-2025.txt"
-EXAMPLES = REPO / "tests" / "files"
+from .paths import SEED
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ django.setup()
 
 from django.test import Client  # noqa: E402
 
-from tests.conftest import EXAMPLES  # noqa: E402
+from tests.paths import EXAMPLES  # noqa: E402
 
 document = Client(HTTP_HOST="localhost").get("/api/v1/openapi.json").json()
 text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False)

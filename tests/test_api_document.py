@@ -7,7 +7,7 @@ import json
 
 from django.test import Client
 
-from .conftest import EXAMPLES
+from .paths import EXAMPLES
 
 PINNED = EXAMPLES / "openapi-v1.json"
 

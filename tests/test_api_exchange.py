@@ -28,8 +28,8 @@ from jalon.tracking.models import PendingTableImport, Tracking
 from jalon.tracking.services import action_update
 
 from .api_client import Api, error_code
-from .conftest import EXAMPLES, SEED
 from .factories import anomaly, item, make_plan, person
+from .paths import EXAMPLES, SEED
 
 pytestmark = pytest.mark.django_db
 

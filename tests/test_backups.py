@@ -24,8 +24,8 @@ from jalon.plans.models import Item, Plan
 from jalon.tracking import services as tracking
 from jalon.tracking.demo import demo_tracking_create
 
-from .conftest import REPO
 from .factories import make_plan
+from .paths import REPO
 
 # The messages checked here are the English source strings.
 pytestmark = pytest.mark.usefixtures("in_english")

@@ -29,7 +29,7 @@ from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import Item, Plan
 from jalon.plans.services import plan_import
 
-from .conftest import SEED
+from .paths import SEED
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from jalon.plans.models import Anomaly, Item, Plan
 
-from .conftest import REPO, SEED
+from .paths import REPO, SEED
 
 pytestmark = pytest.mark.django_db
 

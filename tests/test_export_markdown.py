@@ -11,7 +11,7 @@ from jalon.plans.importers import ParsedItem, ParsedPlan, Source, parse_source
 from jalon.plans.models import Plan
 from jalon.plans.services import plan_import
 
-from .conftest import EXAMPLES, SEED
+from .paths import EXAMPLES, SEED
 
 pytestmark = pytest.mark.django_db
 

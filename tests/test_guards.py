@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command, get_commands, load_command_class
 
-from .conftest import REPO
+from .paths import REPO
 
 
 @pytest.mark.django_db

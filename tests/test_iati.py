@@ -22,7 +22,7 @@ from jalon.results.demo import results_create
 from jalon.results.models import BudgetLine, Indicator, Measure, Result, ResultKind
 from jalon.tracking.demo import demo_tracking_create
 
-from .conftest import SEED
+from .paths import SEED
 
 pytestmark = pytest.mark.django_db
 

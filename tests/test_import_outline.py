@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from jalon.plans.importers import ImportFailure, ParsedPlan, Source, outline, parse_source
 
-from .conftest import EXAMPLES
+from .paths import EXAMPLES
 
 DINUM_FR = EXAMPLES / "dinum-plan-action-logiciels-libres.fr.md"
 DINUM_EN = EXAMPLES / "dinum-plan-action-logiciels-libres.en.md"

@@ -8,7 +8,7 @@ import pytest
 from jalon.plans.importers import ImportFailure, ParsedPlan, Source, parse_source
 from jalon.plans.importers.seed import MARKUP
 
-from .conftest import SEED
+from .paths import SEED
 
 # (depth, label written on the item, code as written, title) in document order.
 EXPECTED = [

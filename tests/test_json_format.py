@@ -30,7 +30,7 @@ from jalon.plans.importers.json_format import READABLE_VERSIONS, VERSION
 from jalon.plans.models import AnomalyKind, Plan, PlanStatus
 from jalon.plans.services import plan_import
 
-from .conftest import REPO, SEED
+from .paths import REPO, SEED
 
 # The messages checked here are the English source strings.
 pytestmark = pytest.mark.usefixtures("in_english")

@@ -25,8 +25,8 @@ from jalon.results.models import BudgetLine, IndicatorValue
 from jalon.tracking.demo import demo_tracking_create
 from jalon.tracking.exchange import tracking_import
 from jalon.tracking.models import Milestone, Status, Tracking, Update, UpdateLink
-from tests.conftest import SEED
 from tests.factories import make_plan
+from tests.paths import SEED
 
 pytestmark = pytest.mark.django_db
 

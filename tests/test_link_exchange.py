@@ -24,8 +24,8 @@ from jalon.plans.importers import ImportFailure, Source
 from jalon.plans.models import PendingImport, Plan
 from jalon.plans.services import plan_import
 
-from .conftest import SEED
 from .factories import item, make_plan
+from .paths import SEED
 from .test_json_format import SCHEMA, schema_errors
 
 pytestmark = pytest.mark.django_db

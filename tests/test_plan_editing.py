@@ -14,7 +14,7 @@ from jalon.plans.services import (
     plan_import,
 )
 
-from .conftest import SEED
+from .paths import SEED
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from .conftest import REPO
+from .paths import REPO
 
 pytestmark = [
     pytest.mark.django_db,

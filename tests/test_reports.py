@@ -33,7 +33,7 @@ from jalon.results import services as results
 from jalon.tracking.demo import demo_tracking_create
 from jalon.tracking.models import Update
 
-from .conftest import SEED
+from .paths import SEED
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from jalon.reports.render_html import render_html
 from jalon.tracking.models import Status, Tracking
 from jalon.tracking.services import update_post
 
-from .conftest import REPO
 from .factories import make_plan
+from .paths import REPO
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from jalon.plans.importers import ImportFailure, ParsedPlan, Source, detect_form
 from jalon.plans.models import Plan
 from jalon.plans.table_columns import headers
 
-from .conftest import SEED
+from .paths import SEED
 from .test_json_format import build_sample_plan, import_parsed, items_of
 
 # The messages checked here are the English source strings.

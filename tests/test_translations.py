@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from .conftest import REPO
+from .paths import REPO
 
 LOCALE = REPO / "jalon" / "locale"
 LANGUAGES = ["fr", "en"]

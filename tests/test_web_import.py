@@ -14,8 +14,8 @@ from django.utils import timezone
 from jalon.accounts.models import Role, User
 from jalon.plans.models import Anomaly, Item, PendingImport, Plan
 
-from .conftest import SEED
 from .factories import anonymous, person, signed_in
+from .paths import SEED
 
 pytestmark = pytest.mark.django_db
 
