@@ -3,17 +3,27 @@ tree handed to plan_import). The fixtures made of these are in conftest.py."""
 
 from __future__ import annotations
 
+import copy
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.test import Client
 
 from jalon.accounts.models import Role, User
+from jalon.directory.models import ItemLink, LinkStatus, Partner
+from jalon.plans.importers import Source, parse_source
 from jalon.plans.importers.base import Anomaly as ParsedAnomaly
 from jalon.plans.importers.base import ParsedItem, ParsedPlan
 from jalon.plans.models import Item, Plan
 from jalon.plans.services import plan_import
+from jalon.results import services as results
+from jalon.results.demo import results_create
+from jalon.tracking.demo import demo_tracking_create
 from jalon.tracking.services import tracking_for
+
+from .paths import SEED
 
 AXIS, ORIENTATION, ACTION = "Axe stratégique", "Orientation", "Action"
 
@@ -104,6 +114,61 @@ def tracking_form(item: Item, **changes: object) -> dict[str, object]:
         "version": tracking.version,
     }
     return {**data, **changes}
+
+
+def import_seed(*, slug: str | None = None, times: int = 1) -> Plan:
+    """Return Alternatives' whole plan (the seed) imported as the web import does it; with
+    `times`, its axes repeated for a larger plan."""
+    source = Source.from_path(SEED)
+    parsed = parse_source(source)
+    if times > 1:
+        parsed.items = [copy.deepcopy(item) for _ in range(times) for item in parsed.items]
+    return plan_import(parsed=parsed, source_name=source.name, checksum=source.checksum, slug=slug)
+
+
+def demo_seed() -> Plan:
+    """Return the seed with the demonstration's tracking and results."""
+    plan = import_seed()
+    demo_tracking_create(plan)
+    results_create(plan)
+    return plan
+
+
+def add_results(plan: Plan, lead: User) -> None:
+    """Give the first action an accepted partner, an indicator with targets and a value, and a budget."""
+    first = plan.items.leaves().in_document_order().first()
+    assert first is not None
+    partner = Partner.objects.create(name="Fondation <Solidarité>")
+    ItemLink.objects.create(item=first, partner=partner, status=LinkStatus.ACCEPTED)
+    result = results.result_add(
+        item=first, kind="outcome", title="Des femmes formées", title_en="Women trained"
+    )
+    indicator = results.indicator_add(
+        result=result, title="Femmes formées", title_en="Women trained", unit="femmes"
+    )
+    results.target_set(
+        indicator=indicator,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        value=Decimal(120),
+    )
+    results.value_record(
+        indicator=indicator,
+        user=lead,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        value=Decimal(95),
+    )
+    results.budget_line_set(item=first, year=2024, planned=Decimal("12500.50"), spent=Decimal(9000))
+
+
+def report_seed(lead: User) -> Plan:
+    """Return the seed with the demonstration's tracking and, on its first action, what
+    add_results gives: what the annual report has to show."""
+    plan = import_seed()
+    demo_tracking_create(plan)
+    add_results(plan, lead)
+    return plan
 
 
 def small_tree() -> list[ParsedItem]:

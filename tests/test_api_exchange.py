@@ -20,15 +20,13 @@ from openpyxl import Workbook, load_workbook
 from jalon.accounts.models import Role, User
 from jalon.api.models import Scope
 from jalon.iati.validation import problems
-from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import AnomalyKind, Item, PendingImport, Plan
-from jalon.plans.services import plan_import
 from jalon.reports.models import ReportJob
 from jalon.tracking.models import PendingTableImport, Tracking
 from jalon.tracking.services import action_update
 
 from .api_client import Api, error_code
-from .factories import anomaly, item, make_plan, person
+from .factories import anomaly, demo_seed, item, make_plan, person
 from .paths import EXAMPLES, SEED
 
 pytestmark = pytest.mark.django_db
@@ -242,14 +240,7 @@ def test_an_unknown_format_a_missing_plan_or_no_token_is_refused(plan: Plan) -> 
 
 @pytest.fixture
 def seeded() -> Plan:
-    from jalon.results.demo import results_create
-    from jalon.tracking.demo import demo_tracking_create
-
-    source = Source.from_path(SEED)
-    plan = plan_import(parsed=parse_source(source), source_name=source.name, checksum=source.checksum)
-    demo_tracking_create(plan)
-    results_create(plan)
-    return plan
+    return demo_seed()
 
 
 @pytest.mark.parametrize(("level", "count"), [("action", 41), ("orientation", 10)])

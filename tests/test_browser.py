@@ -25,11 +25,9 @@ from playwright.sync_api import (
 )
 
 from jalon.accounts.services import demo_accounts_create
-from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import Item, Plan
-from jalon.plans.services import plan_import
 
-from .paths import SEED
+from .factories import import_seed
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +69,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def seed_plan(transactional_db: None) -> Plan:
-    source = Source.from_path(SEED)
-    return plan_import(parsed=parse_source(source), source_name=source.name, checksum=source.checksum)
+    return import_seed()
 
 
 class Visit:

@@ -13,18 +13,15 @@ from jalon.directory.demo import directory_create
 from jalon.directory.detection import DEMONYMS, Candidate, find, first_mentions
 from jalon.directory.models import ItemLink, LinkStatus
 from jalon.directory.services import links_propose
-from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import Plan
-from jalon.plans.services import plan_import
 
-from .paths import SEED
+from .factories import import_seed
 
 
 @pytest.fixture
 def seed_plan(db: None) -> Plan:
     directory_create()
-    source = Source.from_path(SEED)
-    return plan_import(parsed=parse_source(source), source_name=source.name)
+    return import_seed()
 
 
 def proposals_by_code(plan: Plan, kind: str) -> dict[str, set[str]]:

@@ -15,14 +15,10 @@ from jalon.accounts.models import User
 from jalon.directory.models import ItemLink, LinkStatus, Partner, Place, PlaceKind
 from jalon.iati.export import IatiError, ReportingOrg, activities_xml, iati_document
 from jalon.iati.validation import problems
-from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import Item, Plan
-from jalon.plans.services import plan_import
-from jalon.results.demo import results_create
 from jalon.results.models import BudgetLine, Indicator, Measure, Result, ResultKind
-from jalon.tracking.demo import demo_tracking_create
 
-from .paths import SEED
+from .factories import demo_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +27,7 @@ ALTERNATIVES = ReportingOrg(ref="CA-CRA_ACC-123456789", name="Alternatives", typ
 
 @pytest.fixture
 def plan() -> Plan:
-    source = Source.from_path(SEED)
-    seeded = plan_import(parsed=parse_source(source), source_name=source.name, checksum=source.checksum)
-    demo_tracking_create(seeded)
-    results_create(seeded)
-    return seeded
+    return demo_seed()
 
 
 def action(plan: Plan, code: str) -> Item:

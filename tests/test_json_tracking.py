@@ -19,14 +19,11 @@ from jalon.exchange import formats
 from jalon.plans.importers import ImportFailure, Source
 from jalon.plans.models import PendingImport, Plan
 from jalon.plans.services import plan_import
-from jalon.results.demo import results_create
 from jalon.results.exchange import results_import
 from jalon.results.models import BudgetLine, IndicatorValue
-from jalon.tracking.demo import demo_tracking_create
 from jalon.tracking.exchange import tracking_import
 from jalon.tracking.models import Milestone, Status, Tracking, Update, UpdateLink
-from tests.factories import make_plan
-from tests.paths import SEED
+from tests.factories import demo_seed, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +35,6 @@ def people() -> list[User]:
         User.objects.create_user("benoit", role=Role.LEAD),
         User.objects.create_user("chloe", role=Role.LEAD),
     ]
-
-
-def demo_plan() -> Plan:
-    source = Source.from_path(SEED)
-    plan = plan_import(parsed=formats.parse(source), source_name=source.name, checksum=source.checksum)
-    demo_tracking_create(plan)
-    results_create(plan)
-    return plan
 
 
 def import_json(data: bytes) -> tuple[Plan, list[str]]:
@@ -65,7 +54,7 @@ def without_source(data: bytes) -> dict[str, Any]:
 
 
 def test_the_demo_plan_survives_a_round_trip_through_json(people: list[User]) -> None:
-    plan = demo_plan()
+    plan = demo_seed()
     first = formats.export(plan, "json")
     counts = (Tracking.objects.count(), Update.objects.count(), IndicatorValue.objects.count())
     assert all(counts)
@@ -100,7 +89,7 @@ def test_the_export_holds_tracking_journal_and_budget_of_an_item(people: list[Us
 
 
 def test_unknown_usernames_are_left_out_and_reported(people: list[User]) -> None:
-    plan = demo_plan()
+    plan = demo_seed()
     data = formats.export(plan, "json")
     plan.delete()
     User.objects.filter(username="benoit").update(username="benoit-parti")
@@ -114,7 +103,7 @@ def test_unknown_usernames_are_left_out_and_reported(people: list[User]) -> None
 
 @translation.override("en")
 def test_a_value_recorded_by_an_unknown_person_is_left_out(people: list[User]) -> None:
-    plan = demo_plan()
+    plan = demo_seed()
     data = formats.export(plan, "json")
     count = IndicatorValue.objects.filter(indicator__result__item__plan=plan).count()
     assert count
@@ -146,7 +135,7 @@ def test_a_bad_tracking_section_is_refused_with_its_place(section: str, value: A
 def test_the_export_takes_a_constant_number_of_queries(
     people: list[User], django_assert_max_num_queries: Any
 ) -> None:
-    plan = demo_plan()
+    plan = demo_seed()
     with django_assert_max_num_queries(25):
         formats.export(plan, "json")
 
@@ -162,7 +151,7 @@ def all_keys(value: Any) -> set[str]:
 def test_the_demo_export_follows_the_schema_and_the_documentation(people: list[User]) -> None:
     from tests.test_json_format import DOCS, SCHEMA, schema_errors
 
-    document = json.loads(formats.export(demo_plan(), "json"))
+    document = json.loads(formats.export(demo_seed(), "json"))
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert list(schema_errors(document, schema, schema)) == []
     text = DOCS.read_text(encoding="utf-8")

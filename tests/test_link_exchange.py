@@ -24,7 +24,7 @@ from jalon.plans.importers import ImportFailure, Source
 from jalon.plans.models import PendingImport, Plan
 from jalon.plans.services import plan_import
 
-from .factories import item, make_plan
+from .factories import import_seed, item, make_plan
 from .paths import SEED
 from .test_json_format import SCHEMA, schema_errors
 
@@ -33,8 +33,7 @@ pytestmark = pytest.mark.django_db
 
 def seed_with_links() -> Plan:
     directory_create()
-    source = Source.from_path(SEED)
-    plan = plan_import(parsed=formats.parse(source), source_name=source.name)
+    plan = import_seed()
     links_propose(plan=plan)
     # One proposal rejected: the export carries accepted links only.
     link_decide(

@@ -3,7 +3,6 @@
 import pytest
 
 from jalon.accounts.models import User
-from jalon.plans.importers import Source, parse_source
 from jalon.plans.models import Item, Plan
 from jalon.plans.services import (
     ItemEditConflict,
@@ -11,18 +10,16 @@ from jalon.plans.services import (
     item_delete,
     item_edit,
     item_move,
-    plan_import,
 )
 
-from .paths import SEED
+from .factories import import_seed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def plan() -> Plan:
-    source = Source.from_path(SEED)
-    return plan_import(parsed=parse_source(source), source_name=source.name, checksum=source.checksum)
+    return import_seed()
 
 
 @pytest.fixture

@@ -15,45 +15,23 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import User
 from jalon.backups.services import backup_restore, backup_write
 from jalon.plans.models import Plan
 from jalon.reports import jobs
 from jalon.reports.jobs import ProgressRecorder, report_files_prune, report_job_start, report_jobs_recover
 from jalon.reports.models import JobState, ReportJob
-from jalon.tracking.demo import demo_tracking_create
 
-from .test_reports import add_results, import_seed
+from .factories import import_seed, report_seed
 
 pytestmark = pytest.mark.django_db
 
 ASKED = {"date_from": "2024-01-01", "date_to": "2025-12-31", "language": "fr"}
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def lead() -> User:
-    return User.objects.create_user(username="lea", first_name="Léa", role=Role.LEAD)
-
-
 @pytest.fixture
 def seed(lead: User) -> Plan:
-    plan = import_seed()
-    demo_tracking_create(plan)
-    add_results(plan, lead)
-    return plan
-
-
-@pytest.fixture
-def member(client: Client) -> User:
-    user = User.objects.create_user(username="martin", first_name="Martin", role=Role.MEMBER)
-    client.force_login(user)
-    return user
+    return report_seed(lead)
 
 
 def ask(client: Client, plan: Plan, fmt: str) -> str:
@@ -73,17 +51,17 @@ def a_job(plan: Plan, user: User | None = None, **fields: object) -> ReportJob:
 
 
 def test_a_member_asks_for_a_pdf_and_downloads_it_when_ready(
-    client: Client, seed: Plan, member: User
+    member_client: Client, seed: Plan, member: User
 ) -> None:
-    location = ask(client, seed, "pdf")
+    location = ask(member_client, seed, "pdf")
     assert location == reverse("reports:page", args=[seed.slug]) + "#report-jobs"
     job = ReportJob.objects.get()
     assert (job.state, job.progress, job.user, job.format) == (JobState.DONE, 100, member, "pdf")
     assert job.finished_at is not None
-    page = client.get(location).content.decode()
+    page = member_client.get(location).content.decode()
     download = reverse("reports:download", args=[seed.slug, job.pk])
     assert download in page and "Martin" in page
-    response = client.get(download)
+    response = member_client.get(download)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert body.startswith(b"%PDF")
@@ -91,52 +69,50 @@ def test_a_member_asks_for_a_pdf_and_downloads_it_when_ready(
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
 
 
-def test_a_docx_job_gives_a_word_file(client: Client, seed: Plan, member: User) -> None:
-    ask(client, seed, "docx")
+def test_a_docx_job_gives_a_word_file(member_client: Client, seed: Plan) -> None:
+    ask(member_client, seed, "docx")
     job = ReportJob.objects.get()
     assert job.state == JobState.DONE
-    response = client.get(reverse("reports:download", args=[seed.slug, job.pk]))
+    response = member_client.get(reverse("reports:download", args=[seed.slug, job.pk]))
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert zipfile.ZipFile(io.BytesIO(body)).namelist()
     assert response["Content-Disposition"].endswith('-fr.docx"')
 
 
 def test_a_file_left_by_an_earlier_database_does_not_rename_the_report(
-    client: Client, seed: Plan, member: User, media: Path
+    member_client: Client, seed: Plan, media: Path
 ) -> None:
     job = a_job(seed)  # the next job takes the key after this one
     leftover = media / "reports" / str(seed.pk) / str(job.pk + 1)
     leftover.mkdir(parents=True)
     name = f"bilan-{seed.slug}-2024-01-01-2025-12-31-fr.docx"
     (leftover / name).write_bytes(b"old")
-    ask(client, seed, "docx")
+    ask(member_client, seed, "docx")
     assert ReportJob.objects.newest_first().first().file_name == name
 
 
-def test_asking_for_html_still_shows_the_report_at_its_own_address(
-    client: Client, seed: Plan, member: User
-) -> None:
-    location = ask(client, seed, "html")
+def test_asking_for_html_still_shows_the_report_at_its_own_address(member_client: Client, seed: Plan) -> None:
+    location = ask(member_client, seed, "html")
     assert "format=html" in location and "date_from=2024-01-01" in location
-    assert "report-inline" in client.get(location).content.decode()
+    assert "report-inline" in member_client.get(location).content.decode()
     assert not ReportJob.objects.exists()
 
 
 def test_a_layout_that_fails_marks_the_job_failed_with_its_reason_and_no_error_page(
-    client: Client, seed: Plan, member: User, monkeypatch: pytest.MonkeyPatch
+    member_client: Client, seed: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(report: object) -> bytes:
         raise RuntimeError("Pango is missing")
 
     monkeypatch.setattr("jalon.reports.render_pdf.render_pdf", broken)
-    location = ask(client, seed, "pdf")
+    location = ask(member_client, seed, "pdf")
     job = ReportJob.objects.get()
     assert job.state == JobState.FAILED
     assert "Pango is missing" in job.error and not job.file
-    page = client.get(location)
+    page = member_client.get(location)
     assert page.status_code == 200
     assert "Pango is missing" in page.content.decode()
-    assert client.get(reverse("reports:download", args=[seed.slug, job.pk])).status_code == 404
+    assert member_client.get(reverse("reports:download", args=[seed.slug, job.pk])).status_code == 404
 
 
 def test_an_anonymous_visitor_can_neither_ask_nor_download(client: Client, seed: Plan) -> None:
@@ -153,44 +129,44 @@ def test_an_anonymous_visitor_can_neither_ask_nor_download(client: Client, seed:
 
 
 def test_a_job_of_another_plan_is_not_found_under_this_plans_address(
-    client: Client, seed: Plan, member: User
+    member_client: Client, seed: Plan
 ) -> None:
     other = import_seed(slug="autre-plan")
     job = a_job(other, state=JobState.DONE)
     job.file.save("bilan.pdf", ContentFile(b"%PDF-1.7"))
-    assert client.get(reverse("reports:download", args=[seed.slug, job.pk])).status_code == 404
-    assert client.get(reverse("reports:download", args=[other.slug, job.pk])).status_code == 200
+    assert member_client.get(reverse("reports:download", args=[seed.slug, job.pk])).status_code == 404
+    assert member_client.get(reverse("reports:download", args=[other.slug, job.pk])).status_code == 200
     assert (
         reverse("reports:download", args=[other.slug, job.pk])
-        not in client.get(reverse("reports:page", args=[seed.slug])).content.decode()
+        not in member_client.get(reverse("reports:page", args=[seed.slug])).content.decode()
     )
 
 
 def test_the_list_refreshes_itself_while_a_job_runs_and_stops_when_none_does(
-    client: Client, seed: Plan, member: User
+    member_client: Client, seed: Plan, member: User
 ) -> None:
     job = a_job(seed, member, state=JobState.RUNNING, progress=40, step="indicateurs")
-    partial = client.get(reverse("reports:jobs", args=[seed.slug]), headers={"HX-Request": "true"})
+    partial = member_client.get(reverse("reports:jobs", args=[seed.slug]), headers={"HX-Request": "true"})
     text = partial.content.decode()
     assert partial.status_code == 200 and "<html" not in text
     assert 'hx-trigger="every 2s"' in text
     assert 'value="40"' in text and "40 %" in text and "indicateurs" in text
-    page = client.get(reverse("reports:page", args=[seed.slug])).content.decode()
+    page = member_client.get(reverse("reports:page", args=[seed.slug])).content.decode()
     assert 'aria-live="polite"' in page and 'hx-get="' in page
     assert "report-jobs__refresh" in page  # the plain link, for a browser without JavaScript
     ReportJob.objects.filter(pk=job.pk).update(state=JobState.DONE, progress=100)
-    text = client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
+    text = member_client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
     assert "hx-trigger" not in text and "report-jobs__refresh" not in text
 
 
 def test_a_job_whose_worker_went_silent_shows_as_interrupted_and_is_still_watched(
-    client: Client, seed: Plan, member: User, settings
+    member_client: Client, seed: Plan, member: User, settings
 ) -> None:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     silent = timezone.now() - datetime.timedelta(minutes=2)
     stale = a_job(seed, member, state=JobState.RUNNING, attempts=1, heartbeat_at=silent)
     assert stale.is_interrupted() and stale.is_active()
-    text = client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
+    text = member_client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
     assert "report-job--interrupted" in text and "It will be tried again within a minute" in text
     assert 'hx-trigger="every 2s"' in text
 
@@ -274,13 +250,13 @@ def test_starting_a_job_deletes_the_files_of_the_plans_jobs_older_than_a_week(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_job_waits_in_the_queue_until_a_worker_prepares_it(
-    client: Client, seed: Plan, member: User, settings
+    member_client: Client, seed: Plan, settings
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    ask(client, seed, "docx")
+    ask(member_client, seed, "docx")
     job = ReportJob.objects.get()
     assert job.state == JobState.QUEUED and job.task_id
-    page = client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
+    page = member_client.get(reverse("reports:jobs", args=[seed.slug])).content.decode()
     assert 'hx-trigger="every 2s"' in page
     call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
     job.refresh_from_db()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
 import io
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,72 +18,25 @@ from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
 
-from jalon.accounts.models import Role, User
-from jalon.directory.models import ItemLink, LinkStatus, Partner
-from jalon.plans.importers import Source, parse_source
+from jalon.accounts.models import User
 from jalon.plans.models import Item, Plan
-from jalon.plans.services import plan_import
 from jalon.reports.model import Report, ReportError, build_report
 from jalon.reports.render_docx import render_docx
 from jalon.reports.render_html import render_html
 from jalon.reports.render_pdf import StaticOnlyFetcher, render_pdf
-from jalon.results import services as results
 from jalon.tracking.demo import demo_tracking_create
 from jalon.tracking.models import Update
 
-from .paths import SEED
+from .factories import add_results, import_seed, report_seed
 
 pytestmark = pytest.mark.django_db
 
 RANGE: dict[str, Any] = {"date_from": datetime.date(2024, 1, 1), "date_to": datetime.date(2025, 12, 31)}
 
 
-def import_seed(*, slug: str | None = None, times: int = 1) -> Plan:
-    source = Source.from_path(SEED)
-    parsed = parse_source(source)
-    parsed.items = [copy.deepcopy(item) for _ in range(times) for item in parsed.items]
-    return plan_import(parsed=parsed, source_name=source.name, checksum=source.checksum, slug=slug)
-
-
-def add_results(plan: Plan, lead: User) -> None:
-    """Give the first action an accepted partner, an indicator with targets and a value, and a budget."""
-    first = plan.items.leaves().in_document_order().first()
-    assert first is not None
-    partner = Partner.objects.create(name="Fondation <Solidarité>")
-    ItemLink.objects.create(item=first, partner=partner, status=LinkStatus.ACCEPTED)
-    result = results.result_add(
-        item=first, kind="outcome", title="Des femmes formées", title_en="Women trained"
-    )
-    indicator = results.indicator_add(
-        result=result, title="Femmes formées", title_en="Women trained", unit="femmes"
-    )
-    results.target_set(
-        indicator=indicator,
-        period_start=datetime.date(2024, 1, 1),
-        period_end=datetime.date(2024, 12, 31),
-        value=Decimal(120),
-    )
-    results.value_record(
-        indicator=indicator,
-        user=lead,
-        period_start=datetime.date(2024, 1, 1),
-        period_end=datetime.date(2024, 12, 31),
-        value=Decimal(95),
-    )
-    results.budget_line_set(item=first, year=2024, planned=Decimal("12500.50"), spent=Decimal(9000))
-
-
-@pytest.fixture
-def lead() -> User:
-    return User.objects.create_user(username="lea", first_name="Léa", role=Role.LEAD)
-
-
 @pytest.fixture
 def seed(lead: User) -> Plan:
-    plan = import_seed()
-    demo_tracking_create(plan)
-    add_results(plan, lead)
-    return plan
+    return report_seed(lead)
 
 
 @pytest.fixture
@@ -264,15 +215,14 @@ def test_the_page_is_refused_to_anonymous_visitors(client: Client, seed: Plan) -
 
 
 def test_the_page_shows_the_html_report_to_a_member(
-    client: Client, seed: Plan, action_codes: list[str], django_assert_max_num_queries
+    member_client: Client, seed: Plan, action_codes: list[str], django_assert_max_num_queries
 ) -> None:
-    client.force_login(User.objects.create_user(username="martin", role=Role.MEMBER))
     url = reverse("reports:page", args=[seed.slug])
-    form = client.get(url)
+    form = member_client.get(url)
     assert form.status_code == 200
     assert b'name="date_from"' in form.content
     with django_assert_max_num_queries(25):
-        response = client.get(
+        response = member_client.get(
             url, {"date_from": "2024-01-01", "date_to": "2025-12-31", "language": "en", "format": "html"}
         )
     assert response.status_code == 200
@@ -284,22 +234,20 @@ def test_the_page_shows_the_html_report_to_a_member(
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_the_page_prepares_the_pdf_and_the_docx_as_files_instead_of_answering_them(
-    client: Client, seed: Plan, fmt: str, settings
+    member_client: Client, seed: Plan, fmt: str, settings
 ) -> None:
     # The file is prepared by a job and downloaded from the list (test_report_jobs.py).
-    client.force_login(User.objects.create_user(username="martin", role=Role.MEMBER))
     url = reverse("reports:page", args=[seed.slug])
     asked = {"date_from": "2024-01-01", "date_to": "2025-12-31", "language": "fr", "format": fmt}
-    shown = client.get(url, asked)
+    shown = member_client.get(url, asked)
     assert shown.status_code == 200 and "text/html" in shown["Content-Type"]
-    response = client.post(url, asked)
+    response = member_client.post(url, asked)
     assert response.status_code == 303
     assert seed.report_jobs.get().file.name.endswith(f"bilan-{seed.slug}-2024-01-01-2025-12-31-fr.{fmt}")
 
 
-def test_the_page_says_when_the_range_is_backwards(client: Client, seed: Plan) -> None:
-    client.force_login(User.objects.create_user(username="martin", role=Role.MEMBER))
-    response = client.get(
+def test_the_page_says_when_the_range_is_backwards(member_client: Client, seed: Plan) -> None:
+    response = member_client.get(
         reverse("reports:page", args=[seed.slug]),
         {"date_from": "2025-01-01", "date_to": "2024-01-01", "language": "fr", "format": "pdf"},
     )
@@ -307,7 +255,6 @@ def test_the_page_says_when_the_range_is_backwards(client: Client, seed: Plan) -
     assert "text/html" in response["Content-Type"]
 
 
-def test_the_plan_tabs_link_to_the_report(client: Client, seed: Plan) -> None:
-    client.force_login(User.objects.create_user(username="martin", role=Role.MEMBER))
-    response = client.get(reverse("plans:detail", args=[seed.slug]))
+def test_the_plan_tabs_link_to_the_report(member_client: Client, seed: Plan) -> None:
+    response = member_client.get(reverse("plans:detail", args=[seed.slug]))
     assert reverse("reports:page", args=[seed.slug]).encode() in response.content
