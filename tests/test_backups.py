@@ -33,12 +33,6 @@ pytestmark = pytest.mark.usefixtures("in_english")
 ATTACHMENT = b"%PDF-1.4 compte rendu de l'atelier\n"
 
 
-@pytest.fixture
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def a_server_in_use() -> Plan:
     """Return a plan with people, tracking, an update with an attached file, and history."""
     users = demo_accounts_create("jalon-demo-2024")
