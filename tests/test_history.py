@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from jalon.accounts.models import Role, User
 from jalon.plans import services as plan_services
-from jalon.plans.models import Item
+from jalon.plans.models import Item, Plan
 from jalon.tracking import services
 from jalon.tracking.history import item_history
 
-from .factories import make_plan
+from .factories import person, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def action() -> Item:
-    return make_plan().items.get(code="1.1.2")
-
-
-def person(username: str, first_name: str) -> User:
-    return User.objects.create_user(username, first_name=first_name, role=Role.LEAD)
+def action(plan: Plan) -> Item:
+    return plan.items.get(code="1.1.2")
 
 
 def change_people(item: Item, user: User, *, leads: list[User], team: list[User]) -> None:
@@ -34,9 +29,9 @@ def change_people(item: Item, user: User, *, leads: list[User], team: list[User]
 
 
 @translation.override("en")
-def test_a_change_of_leads_shows_who_was_lead_before_and_after(action: Item) -> None:
-    coordinator = User.objects.create_user("coord", role=Role.COORDINATOR)
-    rosalie, maxime = person("rosalie", "Rosalie"), person("maxime", "Maxime")
+def test_a_change_of_leads_shows_who_was_lead_before_and_after(action: Item, coordinator: User) -> None:
+    rosalie = person("rosalie", Role.LEAD, first_name="Rosalie")
+    maxime = person("maxime", Role.LEAD, first_name="Maxime")
     change_people(action, coordinator, leads=[rosalie], team=[])
     change_people(action, coordinator, leads=[maxime], team=[rosalie])
     changes = [(change.what, change.before, change.after) for change in item_history(action)]
@@ -44,9 +39,10 @@ def test_a_change_of_leads_shows_who_was_lead_before_and_after(action: Item) -> 
     assert changes[2] == ("leads", "—", "Rosalie")
 
 
-def test_reading_the_history_takes_as_many_queries_for_many_changes_as_for_one(action: Item) -> None:
-    coordinator = User.objects.create_user("coord", role=Role.COORDINATOR)
-    people = [person(f"p{number}", f"P{number}") for number in range(6)]
+def test_reading_the_history_takes_as_many_queries_for_many_changes_as_for_one(
+    action: Item, coordinator: User
+) -> None:
+    people = [person(f"p{number}", Role.LEAD, first_name=f"P{number}") for number in range(6)]
     change_people(action, coordinator, leads=people[:1], team=[])
     with CaptureQueriesContext(connection) as few:
         item_history(action)
@@ -57,12 +53,10 @@ def test_reading_the_history_takes_as_many_queries_for_many_changes_as_for_one(a
     assert len(many) == len(few)
 
 
-def test_an_orientations_page_shows_who_changed_its_title(client: Client) -> None:
-    orientation = make_plan().items.get(code="1.1")
-    coordinator = User.objects.create_user("coord", first_name="Camille", role=Role.COORDINATOR)
+def test_an_orientations_page_shows_who_changed_its_title(plan: Plan, coordinator: User) -> None:
+    orientation = plan.items.get(code="1.1")
     version, changes = orientation.version, {"title": "Nouveau titre"}
     plan_services.item_edit(item=orientation, user=coordinator, expected_version=version, changes=changes)
-    client.force_login(coordinator)
-    html = client.get(orientation.get_absolute_url()).content.decode()
+    html = signed_in(coordinator).get(orientation.get_absolute_url()).content.decode()
     history = html[html.index('id="historique"') :]
     assert "Camille" in history and "Nouveau titre" in history
