@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -23,7 +22,7 @@ from jalon.results.exchange import results_import
 from jalon.results.models import BudgetLine, IndicatorValue
 from jalon.tracking.exchange import tracking_import
 from jalon.tracking.models import Milestone, Status, Tracking, Update, UpdateLink
-from tests.factories import demo_seed, make_plan
+from tests.factories import demo_seed, make_plan, person, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +30,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people() -> list[User]:
     return [
-        User.objects.create_user("amina", role=Role.COORDINATOR),
-        User.objects.create_user("benoit", role=Role.LEAD),
-        User.objects.create_user("chloe", role=Role.LEAD),
+        person("amina", Role.COORDINATOR),
+        person("benoit", Role.LEAD),
+        person("chloe", Role.LEAD),
     ]
 
 
@@ -182,7 +181,7 @@ def exported_with_a_stranger(people: list[User]) -> bytes:
     plan = make_plan(slug="petit")
     tracking = Tracking.objects.create(item=plan.items.get(code="1.1.2"), status=Status.ONGOING, progress=40)
     tracking.leads.set([people[1]])
-    stranger = User.objects.create_user("zoe", role=Role.LEAD)
+    stranger = person("zoe", Role.LEAD)
     tracking.team.set([stranger])
     data = formats.export(plan, "json")
     plan.delete()
@@ -192,8 +191,7 @@ def exported_with_a_stranger(people: list[User]) -> bytes:
 
 def test_the_web_import_stores_the_tracking_and_says_who_was_left_out(people: list[User]) -> None:
     data = exported_with_a_stranger(people)
-    client = Client()
-    client.force_login(people[0])
+    client = signed_in(people[0])
     upload = io.BytesIO(data)
     upload.name = "petit.json"
     assert client.post(reverse("exchange:import"), {"file": upload}).status_code == 302

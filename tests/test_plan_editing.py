@@ -22,11 +22,6 @@ def plan() -> Plan:
     return import_seed()
 
 
-@pytest.fixture
-def coordinator() -> User:
-    return User.objects.create_user("coordination", role="coordinator")
-
-
 def codes_under(plan: Plan, code: str) -> list[str]:
     parent = Item.objects.get(plan=plan, code=code)
     return [item.code for item in parent.children.order_by("position")]
