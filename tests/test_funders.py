@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from jalon.accounts.models import User
 from jalon.directory.models import Partner
+from jalon.plans.models import Plan
 from jalon.results.budget import funder_budget
 from jalon.results.services import budget_line_set
 
@@ -19,8 +19,9 @@ from .factories import make_plan
 pytestmark = pytest.mark.django_db
 
 
-def test_the_plan_budget_adds_up_each_funder_separately_and_own_funds_last(client: Client) -> None:
-    plan = make_plan(slug="plan")
+def test_the_plan_budget_adds_up_each_funder_separately_and_own_funds_last(
+    plan: Plan, member_client: Client
+) -> None:
     amc = Partner.objects.create(name="Affaires mondiales Canada", acronym="AMC", is_funder=True)
     first, second = plan.items.filter(depth=2).order_by("path")[:2]
     budget_line_set(item=first, year=2024, planned=Decimal(100), spent=Decimal(50), funder=amc)
@@ -28,8 +29,7 @@ def test_the_plan_budget_adds_up_each_funder_separately_and_own_funds_last(clien
     budget_line_set(item=second, year=2024, planned=Decimal(40), spent=Decimal(40))
     rows = [(row.funder, row.currency, row.planned, row.spent) for row in funder_budget(plan)]
     assert rows == [(amc, "CAD", Decimal(400), Decimal(50)), (None, "CAD", Decimal(40), Decimal(40))]
-    client.force_login(User.objects.create_user("martin"))
-    page = client.get(f"/plans/{plan.slug}/budget/").content.decode()
+    page = member_client.get(f"/plans/{plan.slug}/budget/").content.decode()
     assert "Affaires mondiales Canada (AMC)" in page, page[page.find("<main") :][:3000]
     assert "Fonds propres" in page
 

@@ -6,19 +6,20 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from lxml import etree
 
-from jalon.accounts.models import User
 from jalon.directory.models import ItemLink, LinkStatus, Partner, Place, PlaceKind
 from jalon.iati.export import IatiError, ReportingOrg, activities_xml, iati_document
 from jalon.iati.validation import problems
 from jalon.plans.models import Item, Plan
 from jalon.results.models import BudgetLine, Indicator, Measure, Result, ResultKind
 
-from .factories import demo_seed
+from .factories import demo_seed, person
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_a_qualitative_indicator_carries_no_value(plan: Plan) -> None:
         period_start=datetime.date(2024, 1, 1),
         period_end=datetime.date(2024, 12, 31),
         text="Très positif",
-        recorded_by=User.objects.create_user("lea"),
+        recorded_by=person("lea"),
     )
     document = iati_document(plan, level="action", reporting_org=ALTERNATIVES)
     qualitative = [i for i in parsed(document).iter("indicator") if i.get("measure") == "5"]
@@ -177,18 +178,20 @@ def test_the_command_refuses_a_code_outside_the_codelists_and_says_which(plan: P
     assert not output.exists()
 
 
-def test_a_member_downloads_the_iati_file_from_the_plan_page(plan: Plan, client, settings) -> None:
+def test_a_member_downloads_the_iati_file_from_the_plan_page(
+    plan: Plan, member_client: Client, settings: Any
+) -> None:
     settings.JALON_IATI_ORGANISATION_REF = "CA-CRA_ACC-123"
-    client.force_login(User.objects.create_user("martin"))
-    page = client.get(plan.get_absolute_url()).content.decode()
+    page = member_client.get(plan.get_absolute_url()).content.decode()
     assert f"/plans/{plan.slug}/iati.xml?activite=orientation" in page
-    response = client.get(f"/plans/{plan.slug}/iati.xml", {"activite": "orientation"})
+    response = member_client.get(f"/plans/{plan.slug}/iati.xml", {"activite": "orientation"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
     assert problems(response.content) == [] and len(parsed(response.content).findall("iati-activity")) == 10
 
 
-def test_without_a_publisher_the_page_says_what_to_set(plan: Plan, client, settings) -> None:
+def test_without_a_publisher_the_page_says_what_to_set(
+    plan: Plan, member_client: Client, settings: Any
+) -> None:
     settings.JALON_IATI_ORGANISATION_REF = ""
-    client.force_login(User.objects.create_user("martin"))
-    response = client.get(f"/plans/{plan.slug}/iati.xml")
+    response = member_client.get(f"/plans/{plan.slug}/iati.xml")
     assert response.status_code == 409 and "JALON_IATI_ORGANISATION_REF" in response.content.decode()

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import User
 from jalon.directory.demo import directory_create
 from jalon.directory.exchange import plan_links
 from jalon.directory.models import ItemLink, LinkStatus, Partner, Place, PlaceKind, Theme
@@ -24,7 +23,7 @@ from jalon.plans.importers import ImportFailure, Source
 from jalon.plans.models import PendingImport, Plan
 from jalon.plans.services import plan_import
 
-from .factories import import_seed, item, make_plan
+from .factories import import_seed, item, make_plan, signed_in
 from .paths import SEED
 from .test_json_format import SCHEMA, schema_errors
 
@@ -176,14 +175,12 @@ def test_the_export_with_links_matches_the_published_schema() -> None:
     assert list(schema_errors(exported, schema, schema))
 
 
-def test_the_web_import_brings_the_links_with_the_plan() -> None:
+def test_the_web_import_brings_the_links_with_the_plan(coordinator: User) -> None:
     plan = seed_with_links()
     before = described_links(plan)
     data = formats.export(plan, "json")
     plan.delete()
-    coordinator = User.objects.create_user("coord", role=Role.COORDINATOR)
-    client = Client()
-    client.force_login(coordinator)
+    client = signed_in(coordinator)
     client.post(reverse("exchange:import"), {"file": SimpleUploadedFile("plan.json", data), "slug": "copie"})
     pending = PendingImport.objects.get()
     client.post(reverse("exchange:import_confirm", args=[pending.pk]))

@@ -13,7 +13,6 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from jalon.accounts.models import Role, User
 from jalon.directory import worldmap
 from jalon.directory.maps import country_counts
 from jalon.directory.models import ItemLink, LinkStatus, Place, PlaceKind
@@ -218,11 +217,10 @@ def test_it_counts_distinct_items_with_an_accepted_place_in_each_country(
 
 @pytest.mark.django_db
 def test_a_member_sees_the_plan_map_with_its_table(
-    linked_plan: Plan, client: Client, django_assert_max_num_queries: Any
+    linked_plan: Plan, member_client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    client.force_login(User.objects.create_user("martin", role=Role.MEMBER))
     with django_assert_max_num_queries(5):  # session, user, plan, counts, countries
-        response = client.get(reverse("directory:plan_map", args=[linked_plan.slug]))
+        response = member_client.get(reverse("directory:plan_map", args=[linked_plan.slug]))
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("<h1") == 1
@@ -245,9 +243,8 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(linked_plan: Plan, client: Clie
 
 
 @pytest.mark.django_db
-def test_the_map_of_a_missing_plan_is_not_found(client: Client) -> None:
-    client.force_login(User.objects.create_user("martin", role=Role.MEMBER))
-    assert client.get(reverse("directory:plan_map", args=["nulle-part"])).status_code == 404
+def test_the_map_of_a_missing_plan_is_not_found(member_client: Client) -> None:
+    assert member_client.get(reverse("directory:plan_map", args=["nulle-part"])).status_code == 404
 
 
 def test_the_table_escapes_the_names() -> None:
