@@ -13,20 +13,11 @@ from django.urls import reverse
 
 from jalon.accounts.models import Role, User
 
+from .factories import anonymous, person, signed_in
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "une-phrase-de-passe-solide-2024"
-
-
-def make_user(username: str, role: str = Role.MEMBER, **fields: object) -> User:
-    return User.objects.create_user(
-        username, email=f"{username}@example.org", password=PASSWORD, role=role, **fields
-    )
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 def sign_in(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
@@ -52,7 +43,7 @@ def invite_data(**fields: str) -> dict[str, str]:
 
 
 def test_a_person_signs_in_with_the_right_password(client: Client) -> None:
-    make_user("rosalie")
+    person("rosalie", password=PASSWORD)
     response = sign_in(client, "rosalie", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("plans:home")
@@ -60,7 +51,7 @@ def test_a_person_signs_in_with_the_right_password(client: Client) -> None:
 
 
 def test_a_wrong_password_is_refused_with_a_message_in_french(client: Client) -> None:
-    make_user("rosalie")
+    person("rosalie", password=PASSWORD)
     response = sign_in(client, "rosalie", "mauvais")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
@@ -68,7 +59,7 @@ def test_a_wrong_password_is_refused_with_a_message_in_french(client: Client) ->
 
 
 def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client: Client) -> None:
-    make_user("rosalie")
+    person("rosalie", password=PASSWORD)
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, "rosalie", "mauvais")
     response = sign_in(client, "rosalie", PASSWORD)
@@ -77,16 +68,15 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client: Clien
     assert "15 minutes" in response.content.decode()
 
 
-def test_signing_out_takes_a_post_and_returns_to_the_sign_in_page(client: Client) -> None:
-    signed_in(client, make_user("rosalie"))
-    assert client.get(reverse("accounts:logout")).status_code == 405
-    response = client.post(reverse("accounts:logout"))
+def test_signing_out_takes_a_post_and_returns_to_the_sign_in_page(member_client: Client) -> None:
+    assert member_client.get(reverse("accounts:logout")).status_code == 405
+    response = member_client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("accounts:login")
-    assert "_auth_user_id" not in client.session
+    assert "_auth_user_id" not in member_client.session
 
 
-def test_the_header_shows_the_name_and_a_sign_out_form_to_a_signed_in_person(client: Client) -> None:
-    signed_in(client, make_user("rosalie", first_name="Rosalie", last_name="Tremblay"))
+def test_the_header_shows_the_name_and_a_sign_out_form_to_a_signed_in_person() -> None:
+    client = signed_in(person("rosalie", first_name="Rosalie", last_name="Tremblay"))
     html = client.get(reverse("accounts:profile")).content.decode()
     assert "Rosalie Tremblay" in html
     assert f'action="{reverse("accounts:logout")}"' in html
@@ -100,14 +90,14 @@ def test_the_header_offers_to_sign_in_to_an_anonymous_visitor(client: Client) ->
 
 def test_passwords_are_hashed_with_argon2(settings: Any) -> None:
     settings.PASSWORD_HASHERS = settings.PASSWORD_HASHERS[1:]  # without the tests' quick hasher
-    assert make_user("rosalie").password.startswith("argon2")
+    assert person("rosalie", password=PASSWORD).password.startswith("argon2")
 
 
 # Passwords by e-mail
 
 
 def test_the_reset_email_is_sent_and_its_link_sets_a_new_password(client: Client) -> None:
-    make_user("rosalie")
+    person("rosalie", email="rosalie@example.org", password=PASSWORD)
     client.post(reverse("accounts:password_reset"), {"email": "rosalie@example.org"})
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -121,9 +111,9 @@ def test_the_reset_email_is_sent_and_its_link_sets_a_new_password(client: Client
     assert sign_in(Client(), "rosalie", new).status_code == 302
 
 
-def test_a_signed_in_person_changes_their_password(client: Client) -> None:
-    user = make_user("rosalie")
-    signed_in(client, user)
+def test_a_signed_in_person_changes_their_password() -> None:
+    user = person("rosalie", password=PASSWORD)
+    client = signed_in(user)
     new = "un-tout-nouveau-secret-2025"
     response = client.post(
         reverse("accounts:password_change"),
@@ -138,14 +128,14 @@ def test_a_signed_in_person_changes_their_password(client: Client) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR])
-def test_coordinators_and_administrators_invite_someone_who_then_signs_in(client: Client, role: str) -> None:
-    signed_in(client, make_user("chef", role))
+def test_coordinators_and_administrators_invite_someone_who_then_signs_in(role: str) -> None:
+    client = signed_in(person("chef", role))
     response = client.post(reverse("accounts:invite"), invite_data())
     assert response["Location"] == reverse("accounts:people")
     invited = User.objects.get(email="nouvelle@example.org")
     assert (invited.first_name, invited.role, invited.has_usable_password()) == ("Nour", Role.MEMBER, False)
     assert mail.outbox[0].to == ["nouvelle@example.org"]
-    guest = Client()
+    guest = anonymous()
     form_page = guest.get(link_in(mail.outbox[0].body), follow=True)
     new = "un-tout-nouveau-secret-2025"
     guest.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
@@ -153,8 +143,8 @@ def test_coordinators_and_administrators_invite_someone_who_then_signs_in(client
 
 
 @pytest.mark.parametrize("role", [Role.LEAD, Role.MEMBER])
-def test_leads_and_members_may_not_invite(client: Client, role: str) -> None:
-    signed_in(client, make_user("rosalie", role))
+def test_leads_and_members_may_not_invite(role: str) -> None:
+    client = signed_in(person("rosalie", role))
     assert client.get(reverse("accounts:invite")).status_code == 403
     assert client.post(reverse("accounts:invite"), invite_data()).status_code == 403
     assert not User.objects.filter(email="nouvelle@example.org").exists()
@@ -166,16 +156,16 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_before_inviting(client: Client)
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_a_coordinator_cannot_invite_an_administrator(client: Client) -> None:
-    signed_in(client, make_user("camille", Role.COORDINATOR))
+def test_a_coordinator_cannot_invite_an_administrator(coordinator: User) -> None:
+    client = signed_in(coordinator)
     assert 'value="admin"' not in client.get(reverse("accounts:invite")).content.decode()
     response = client.post(reverse("accounts:invite"), invite_data(role=Role.ADMIN))
     assert response.status_code == 200
     assert not User.objects.filter(email="nouvelle@example.org").exists()
 
 
-def test_an_address_already_in_use_is_refused_on_the_form(client: Client) -> None:
-    signed_in(client, make_user("camille", Role.COORDINATOR))
+def test_an_address_already_in_use_is_refused_on_the_form() -> None:
+    client = signed_in(person("camille", Role.COORDINATOR, email="camille@example.org"))
     response = client.post(reverse("accounts:invite"), invite_data(email="camille@example.org"))
     assert response.status_code == 200
     assert "camille@example.org" in response.content.decode()
@@ -185,41 +175,38 @@ def test_an_address_already_in_use_is_refused_on_the_form(client: Client) -> Non
 # People and roles
 
 
-def test_an_administrator_changes_someones_role(client: Client) -> None:
-    person = make_user("rosalie")
-    signed_in(client, make_user("alex", Role.ADMIN))
+def test_an_administrator_changes_someones_role(administrator: User) -> None:
+    rosalie = person("rosalie")
+    client = signed_in(administrator)
     assert (
-        f'action="{reverse("accounts:role_change", args=[person.pk])}"'
+        f'action="{reverse("accounts:role_change", args=[rosalie.pk])}"'
         in client.get(reverse("accounts:people")).content.decode()
     )
-    client.post(reverse("accounts:role_change", args=[person.pk]), {"role": Role.LEAD})
-    person.refresh_from_db()
-    assert person.role == Role.LEAD
+    client.post(reverse("accounts:role_change", args=[rosalie.pk]), {"role": Role.LEAD})
+    rosalie.refresh_from_db()
+    assert rosalie.role == Role.LEAD
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.LEAD, Role.MEMBER])
-def test_only_an_administrator_changes_roles(client: Client, role: str) -> None:
-    person = make_user("rosalie")
-    signed_in(client, make_user("other", role))
-    response = client.post(reverse("accounts:role_change", args=[person.pk]), {"role": Role.ADMIN})
+def test_only_an_administrator_changes_roles(role: str) -> None:
+    rosalie = person("rosalie")
+    client = signed_in(person("other", role))
+    response = client.post(reverse("accounts:role_change", args=[rosalie.pk]), {"role": Role.ADMIN})
     assert response.status_code == 403
-    person.refresh_from_db()
-    assert person.role == Role.MEMBER
+    rosalie.refresh_from_db()
+    assert rosalie.role == Role.MEMBER
 
 
-def test_an_administrator_cannot_change_their_own_role(client: Client) -> None:
-    admin = make_user("alex", Role.ADMIN)
-    signed_in(client, admin)
-    assert (
-        client.post(reverse("accounts:role_change", args=[admin.pk]), {"role": Role.MEMBER}).status_code
-        == 403
-    )
+def test_an_administrator_cannot_change_their_own_role(administrator: User) -> None:
+    client = signed_in(administrator)
+    own_role = reverse("accounts:role_change", args=[administrator.pk])
+    assert client.post(own_role, {"role": Role.MEMBER}).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.LEAD])
-def test_coordinators_and_leads_read_the_people_page_without_role_forms(client: Client, role: str) -> None:
-    make_user("rosalie", first_name="Rosalie", last_name="Tremblay")
-    signed_in(client, make_user("other", role))
+def test_coordinators_and_leads_read_the_people_page_without_role_forms(role: str) -> None:
+    person("rosalie", first_name="Rosalie", last_name="Tremblay")
+    client = signed_in(person("other", role))
     html = client.get(reverse("accounts:people")).content.decode()
     assert "Rosalie Tremblay" in html
     assert "role-form" not in html
@@ -227,16 +214,16 @@ def test_coordinators_and_leads_read_the_people_page_without_role_forms(client: 
 
 def test_members_may_not_see_the_people_page_and_visitors_must_sign_in(client: Client) -> None:
     assert client.get(reverse("accounts:people")).status_code == 302
-    signed_in(client, make_user("rosalie"))
+    client.force_login(person("rosalie"))
     assert client.get(reverse("accounts:people")).status_code == 403
 
 
 # Profile and language
 
 
-def test_the_profile_saves_the_preferred_language_and_sets_the_cookie(client: Client) -> None:
-    user = make_user("rosalie")
-    signed_in(client, user)
+def test_the_profile_saves_the_preferred_language_and_sets_the_cookie() -> None:
+    user = person("rosalie")
+    client = signed_in(user)
     response = client.post(
         reverse("accounts:profile"),
         {"first_name": "Rosalie", "last_name": "Tremblay", "email": "rosalie@example.org", "language": "en"},
@@ -249,14 +236,15 @@ def test_the_profile_saves_the_preferred_language_and_sets_the_cookie(client: Cl
 
 
 def test_signing_in_sets_the_language_the_person_prefers(client: Client) -> None:
-    make_user("rosalie", language="en")
+    person("rosalie", password=PASSWORD, language="en")
     response = sign_in(client, "rosalie", PASSWORD)
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
-def test_the_profile_links_to_the_password_change(client: Client) -> None:
-    signed_in(client, make_user("rosalie"))
-    assert reverse("accounts:password_change") in client.get(reverse("accounts:profile")).content.decode()
+def test_the_profile_links_to_the_password_change(member_client: Client) -> None:
+    assert (
+        reverse("accounts:password_change") in member_client.get(reverse("accounts:profile")).content.decode()
+    )
 
 
 # Every page
@@ -269,7 +257,7 @@ SIGNED_IN_PAGES = ["profile", "password_change", "password_change_done", "people
 @pytest.mark.parametrize("name", ANONYMOUS_PAGES + SIGNED_IN_PAGES)
 def test_every_account_page_renders_in_french_with_one_h1(client: Client, name: str) -> None:
     if name in SIGNED_IN_PAGES:
-        signed_in(client, make_user("alex", Role.ADMIN))
+        client.force_login(person("alex", Role.ADMIN))
     response = client.get(reverse(f"accounts:{name}"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -278,7 +266,7 @@ def test_every_account_page_renders_in_french_with_one_h1(client: Client, name: 
 
 
 def test_the_lockout_page_renders_in_french_with_one_h1(client: Client) -> None:
-    make_user("rosalie")
+    person("rosalie", password=PASSWORD)
     for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
         response = sign_in(client, "rosalie", "mauvais")
     html = response.content.decode()
