@@ -108,7 +108,7 @@ def test_the_reset_email_is_sent_and_its_link_sets_a_new_password(client: Client
     new = "un-tout-nouveau-secret-2025"
     response = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert response["Location"] == reverse("accounts:password_reset_complete")
-    assert sign_in(Client(), "rosalie", new).status_code == 302
+    assert sign_in(anonymous(), "rosalie", new).status_code == 302
 
 
 def test_a_signed_in_person_changes_their_password() -> None:
@@ -139,7 +139,7 @@ def test_coordinators_and_administrators_invite_someone_who_then_signs_in(role: 
     form_page = guest.get(link_in(mail.outbox[0].body), follow=True)
     new = "un-tout-nouveau-secret-2025"
     guest.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
-    assert sign_in(Client(), invited.username, new).status_code == 302
+    assert sign_in(anonymous(), invited.username, new).status_code == 302
 
 
 @pytest.mark.parametrize("role", [Role.LEAD, Role.MEMBER])

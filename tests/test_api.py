@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import Role
 from jalon.api.models import Scope, Token
 from jalon.api.services import token_create, token_revoke
 from jalon.plans.models import Item, Plan
@@ -82,7 +82,7 @@ def test_anyone_changes_their_own_profile_as_on_the_profile_page() -> None:
 
 def test_a_profile_change_is_refused_with_a_read_only_token_or_a_bad_value() -> None:
     martin = person("martin")
-    User.objects.create_user("louise", email="louise@exemple.org")
+    person("louise", email="louise@exemple.org")
     read_only = Api(martin).send("patch", "/me", {"first_name": "Martin"})
     assert read_only.status_code == 403 and error_code(read_only) == "read_only_token"
     writer = Api(martin, Scope.WRITE)
