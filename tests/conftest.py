@@ -22,6 +22,10 @@ from .api_client import Api
 from .factories import make_plan, person, signed_in
 from .paths import SEED
 
+# The browser tests' fixtures (browser, seed_plan, visit, phone, accounts) live beside
+# their Visit class.
+pytest_plugins = ["tests.browsing"]
+
 
 @pytest.fixture
 def seed_path() -> Path:

@@ -4,39 +4,29 @@ on the item's page; the review page passes axe's accessibility checks."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import Role
 from jalon.directory.demo import directory_create
 from jalon.directory.models import ItemLink, LinkStatus
 from jalon.directory.services import links_propose
 from jalon.plans.models import Plan
 
-from .test_browser import AXE, AXE_VIOLATIONS, Visit, browser, seed_plan, visit  # noqa: F401
+from .browsing import AXE, AXE_VIOLATIONS, PASSWORD, Visit
+from .factories import person
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "un-mot-de-passe-solide-2024"
-
-
-def sign_in(through: Visit) -> Page:
-    User.objects.create_user("coord", password=PASSWORD, role=Role.COORDINATOR)
-    page = through.open("/comptes/connexion/")
-    page.locator("#id_username").fill("coord")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
-    return page
-
 
 def test_a_coordinator_accepts_a_proposed_link_and_sees_it_on_the_item_page(
-    visit: Visit,  # noqa: F811
-    seed_plan: Plan,  # noqa: F811
+    visit: Visit,
+    seed_plan: Plan,
 ) -> None:
     directory_create()
     links_propose(plan=seed_plan)
     link = ItemLink.objects.of_plan(seed_plan).get(item__code="1.1.1.", partner__acronym="FOTSSIEH")
-    sign_in(visit)
+    person("coord", Role.COORDINATOR, password=PASSWORD)
+    visit.sign_in("coord")
     page = visit.open(seed_plan.get_absolute_url())
     page.locator("nav.tabs a[href$='/liens/']").click()
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import Role
 from jalon.directory.demo import directory_create
 from jalon.directory.models import Partner
 from jalon.directory.services import links_decide_all, links_propose
@@ -17,20 +17,20 @@ from jalon.plans.services import plan_publish
 from jalon.tracking.models import Tracking
 from jalon.tracking.services import update_post
 
-from .test_browser import AXE, AXE_VIOLATIONS, PHONE, Visit, browser, phone, seed_plan, visit  # noqa: F401
+from .browsing import AXE, AXE_VIOLATIONS, PASSWORD, PHONE, Visit
+from .factories import person
 
 pytestmark = pytest.mark.browser
 
 ACTION = "1.1.1."
 PUBLIC_NEWS = "Atelier tenu avec les travailleuses du Honduras."
 INTERNAL_NEWS = "Tension avec le bailleur : à régler en coordination."
-PASSWORD = "un-mot-de-passe-solide-2024"
 
 
 @pytest.fixture
-def published(seed_plan: Plan) -> Plan:  # noqa: F811
-    coordinator = User.objects.create_user(
-        "coord", password=PASSWORD, role=Role.COORDINATOR, first_name="Camille", last_name="Publiante"
+def published(seed_plan: Plan) -> Plan:
+    coordinator = person(
+        "coord", Role.COORDINATOR, password=PASSWORD, first_name="Camille", last_name="Publiante"
     )
     seed_plan.status = PlanStatus.ADOPTED
     seed_plan.save(update_fields=["status"])
@@ -58,7 +58,7 @@ def portal_pages(plan: Plan) -> list[str]:
 
 
 def test_a_visitor_reads_the_published_plan_and_an_action_s_public_news(
-    visit: Visit,  # noqa: F811
+    visit: Visit,
     published: Plan,
 ) -> None:
     visit.context.clear_cookies()  # `visit` signs in; the portal is read anonymously
@@ -84,7 +84,7 @@ def test_a_visitor_reads_the_published_plan_and_an_action_s_public_news(
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_no_portal_page_has_an_accessibility_violation(
-    visit: Visit,  # noqa: F811
+    visit: Visit,
     published: Plan,
     language: str,
 ) -> None:
@@ -102,7 +102,7 @@ def test_no_portal_page_has_an_accessibility_violation(
 
 
 def test_a_phone_shows_every_portal_page_without_horizontal_scrolling(
-    phone: Visit,  # noqa: F811
+    phone: Visit,
     published: Plan,
 ) -> None:
     for path in portal_pages(published):
@@ -112,14 +112,10 @@ def test_a_phone_shows_every_portal_page_without_horizontal_scrolling(
 
 
 def test_a_coordinator_publishes_a_journal_entry_from_the_action_page(
-    visit: Visit,  # noqa: F811
+    visit: Visit,
     published: Plan,
 ) -> None:
-    page = visit.open(reverse("accounts:login"))
-    page.locator("#id_username").fill("coord")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
+    page = visit.sign_in("coord")
     action = published.items.get(code=ACTION)
     page = visit.open(action.get_absolute_url())
     page.locator(".journal__new summary").click()

@@ -3,35 +3,32 @@ in the background and downloaded, with no accessibility violation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import Role
 from jalon.plans.models import Plan
 from jalon.reports.model import default_range
 from jalon.tracking.demo import demo_tracking_create
 
-from .test_browser import AXE, AXE_VIOLATIONS, Visit, browser, seed_plan, visit  # noqa: F401
+from .browsing import AXE, AXE_VIOLATIONS, PASSWORD, Visit
+from .factories import person
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "un-mot-de-passe-solide-2024"
-
 
 def test_a_member_shows_the_english_report_inline_without_accessibility_violations(
-    visit: Visit,  # noqa: F811
-    seed_plan: Plan,  # noqa: F811
+    visit: Visit,
+    seed_plan: Plan,
 ) -> None:
-    User.objects.create_user("lea", role=Role.LEAD)
+    person("lea", Role.LEAD)
     demo_tracking_create(seed_plan)
-    User.objects.create_user("martin", password=PASSWORD, role=Role.MEMBER)
-    page = visit.open("/comptes/connexion/")
-    page.locator("#id_username").fill("martin")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
+    person("martin", Role.MEMBER, password=PASSWORD)
+    page = visit.sign_in("martin")
     page = visit.open(reverse("reports:page", args=[seed_plan.slug]))
     page.locator("#id_language").select_option("en")
     page.get_by_role("button", name="Produire le rapport").click()
@@ -47,20 +44,14 @@ def test_a_member_shows_the_english_report_inline_without_accessibility_violatio
 
 
 def test_a_member_asks_for_the_docx_watches_it_being_prepared_and_downloads_it(
-    visit: Visit,  # noqa: F811
-    seed_plan: Plan,  # noqa: F811
-    settings,
-    tmp_path,
+    visit: Visit,
+    seed_plan: Plan,
+    settings: Any,
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
     # The job waits in the queue until a worker takes it, as on a real server.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    User.objects.create_user("martin", password=PASSWORD, role=Role.MEMBER)
-    page = visit.open("/comptes/connexion/")
-    page.locator("#id_username").fill("martin")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
+    person("martin", Role.MEMBER, password=PASSWORD)
+    page = visit.sign_in("martin")
     page = visit.open(reverse("reports:page", args=[seed_plan.slug]))
     page.locator("#id_format").select_option("docx")
     page.get_by_role("button", name="Produire le rapport").click()

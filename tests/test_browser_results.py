@@ -8,28 +8,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import Role
 from jalon.plans.models import Item, Plan
 from jalon.results import services
 from jalon.results.models import Indicator, Measure, ResultKind
 
-from .test_browser import AXE, AXE_VIOLATIONS, Visit, browser, seed_plan, visit  # noqa: F401
+from .browsing import AXE, AXE_VIOLATIONS, PASSWORD, Visit
+from .factories import person
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "un-mot-de-passe-solide-2024"
-
-
-def sign_in(through: Visit) -> Page:
-    User.objects.create_user("coord", password=PASSWORD, role=Role.COORDINATOR)
-    page = through.open("/comptes/connexion/")
-    page.locator("#id_username").fill("coord")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "connexion" not in url)  # signed in before going on
-    return page
 
 
 def women_trained(plan: Plan, measure: str = Measure.NUMBER) -> tuple[Item, Indicator]:
@@ -50,11 +39,12 @@ def women_trained(plan: Plan, measure: str = Measure.NUMBER) -> tuple[Item, Indi
 
 
 def test_a_coordinator_records_a_value_and_sees_it_in_the_table_and_the_chart(
-    visit: Visit,  # noqa: F811
-    seed_plan: Plan,  # noqa: F811
+    visit: Visit,
+    seed_plan: Plan,
 ) -> None:
     action, indicator = women_trained(seed_plan)
-    page = sign_in(visit)
+    person("coord", Role.COORDINATOR, password=PASSWORD)
+    page = visit.sign_in("coord")
     page = visit.open(action.get_absolute_url())
     section = page.locator(f"#indicator-{indicator.pk}").locator("xpath=..")
     expect(section.locator(".chart__actual-point")).to_have_count(0)
@@ -83,9 +73,10 @@ def test_a_coordinator_records_a_value_and_sees_it_in_the_table_and_the_chart(
     )
 
 
-def test_a_wrong_percent_is_explained_beside_the_field(visit: Visit, seed_plan: Plan) -> None:  # noqa: F811
+def test_a_wrong_percent_is_explained_beside_the_field(visit: Visit, seed_plan: Plan) -> None:
     action, indicator = women_trained(seed_plan, Measure.PERCENT)
-    page = sign_in(visit)
+    person("coord", Role.COORDINATOR, password=PASSWORD)
+    page = visit.sign_in("coord")
     page = visit.open(reverse("results:value_record", args=[indicator.pk]))
     page.locator("#id_period_start").fill("2024-01-01")
     page.locator("#id_period_end").fill("2024-12-31")

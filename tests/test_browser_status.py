@@ -16,7 +16,7 @@ from jalon.plans.services import plan_publish
 from jalon.tracking.models import Status, Tracking
 from jalon.tracking.services import update_post
 
-from .test_browser import AXE, AXE_VIOLATIONS, Visit, browser, seed_plan, visit  # noqa: F401
+from .browsing import AXE, AXE_VIOLATIONS, Visit
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ DAY = datetime.date(2025, 3, 1)
 
 
 @pytest.fixture
-def every_status(visit: Visit, seed_plan: Plan) -> list[Item]:  # noqa: F811
+def every_status(visit: Visit, seed_plan: Plan) -> list[Item]:
     """The plan's first actions, one in each status; the first has an update in each, public."""
     coordinator = User.objects.get(username="coordination")
     seed_plan.status = PlanStatus.ADOPTED
@@ -64,8 +64,8 @@ def no_violation(page: Page, where: str) -> None:
 
 
 def test_each_status_looks_the_same_everywhere_without_accessibility_violations(
-    visit: Visit,  # noqa: F811
-    seed_plan: Plan,  # noqa: F811
+    visit: Visit,
+    seed_plan: Plan,
     every_status: list[Item],
 ) -> None:
     first = every_status[0]

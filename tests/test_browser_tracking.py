@@ -1,9 +1,6 @@
 """Tracking an action in a real browser: htmx partial updates, the same flow without
 JavaScript, who sees the edit form, and axe-core on the signed-in pages."""
 
-# The fixtures imported from test_browser are redefined as test parameters on purpose.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -16,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from jalon.plans.models import Item, Plan
 from jalon.tracking.models import Status
 
-from .test_browser import AXE, AXE_VIOLATIONS, Visit, accounts, browser, seed_plan  # noqa: F401
+from .browsing import AXE, AXE_VIOLATIONS, Visit
 
 pytestmark = pytest.mark.browser
 
