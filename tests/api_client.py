@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from jalon.accounts.models import User
 from jalon.api.models import Scope
 from jalon.api.services import token_create
@@ -39,6 +42,12 @@ class Api:
 
     def delete(self, path: str) -> Any:
         return self.client.delete(f"/api/v1{path}", headers=self.headers)
+
+    def queries(self, path: str, **params: Any) -> int:
+        """Return how many database queries the answer to a GET of `path` takes; it must be 200."""
+        with CaptureQueriesContext(connection) as captured:
+            assert self.get(path, **params).status_code == 200, path
+        return len(captured)
 
 
 def error_code(response: Any) -> str:

@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from jalon.accounts.models import Role, User
 from jalon.directory.models import ItemLink, LinkStatus, Partner
@@ -48,6 +50,13 @@ def anonymous(language: str | None = None) -> Client:
     if language is not None:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
+
+
+def queries_to_read(client: Client, address: str) -> int:
+    """Return how many database queries the page at `address` takes; it must answer 200."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200, address
+    return len(captured)
 
 
 def item(code: str, title: str, *children: ParsedItem, **fields: Any) -> ParsedItem:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jalon.accounts.models import Role, User
@@ -66,14 +64,8 @@ def test_the_dashboard_takes_as_many_queries_for_500_items_as_for_7(plan: Plan) 
         for item in actions_of(each)[:3]:
             led_late_and_reported(item, lead)
     api = Api(person("martin"))
-
-    def queries(slug: str) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert api.get(f"/plans/{slug}/dashboard").status_code == 200
-        return len(captured)
-
-    queries("plan")
-    assert queries("grand") == queries("plan")
+    api.queries("/plans/plan/dashboard")
+    assert api.queries("/plans/grand/dashboard") == api.queries("/plans/plan/dashboard")
 
 
 def test_the_dashboard_needs_a_token_and_a_known_plan(plan: Plan) -> None:
@@ -145,14 +137,8 @@ def test_actions_refuse_an_unknown_axis_lead_or_status_naming_the_field(plan: Pl
 def test_actions_take_as_many_queries_for_500_items_as_for_7(plan: Plan) -> None:
     make_plan(slug="grand", items=wide_tree(500))
     api = Api(person("martin"))
-
-    def queries(slug: str) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert api.get(f"/plans/{slug}/actions").status_code == 200
-        return len(captured)
-
-    queries("plan")
-    assert queries("grand") == queries("plan")
+    api.queries("/plans/plan/actions")
+    assert api.queries("/plans/grand/actions") == api.queries("/plans/plan/actions")
 
 
 def test_actions_need_a_token(plan: Plan) -> None:
@@ -180,17 +166,11 @@ def test_my_actions_take_as_many_queries_for_many_actions_as_for_one() -> None:
     api = Api(me)
     items = actions_of(plan)
     tracking.tracking_for(items[0]).leads.add(me)
-
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert api.get("/me/actions").status_code == 200
-        return len(captured)
-
-    queries()
-    one = queries()
+    api.queries("/me/actions")
+    one = api.queries("/me/actions")
     for item in items[1:100]:
         tracking.tracking_for(item).team.add(me)
-    assert queries() == one
+    assert api.queries("/me/actions") == one
 
 
 def test_my_actions_need_a_token() -> None:

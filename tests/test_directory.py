@@ -16,7 +16,7 @@ from jalon.directory.services import countries_load
 from jalon.plans.models import Item, Plan
 from jalon.tracking.models import Status, Tracking
 
-from .factories import anonymous, item, item_coded, make_plan, person, signed_in
+from .factories import anonymous, item, item_coded, make_plan, person, queries_to_read, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -312,12 +312,12 @@ def test_the_item_page_reads_as_many_queries_for_many_links_as_for_one(
 ) -> None:
     action = item_coded(plan, "1.1.1.")
     link(partner, action)
-    count_queries(member_client, action.get_absolute_url())
-    one = count_queries(member_client, action.get_absolute_url())
+    queries_to_read(member_client, action.get_absolute_url())
+    one = queries_to_read(member_client, action.get_absolute_url())
     for number in range(5):
         link(Theme.objects.create(name_fr=f"Thème {number}", slug=f"theme-{number}"), action)
         link(Partner.objects.create(name=f"Partenaire {number}"), action)
-    assert count_queries(member_client, action.get_absolute_url()) == one
+    assert queries_to_read(member_client, action.get_absolute_url()) == one
 
 
 def test_a_visitor_who_has_not_signed_in_is_sent_to_the_login_page(partner: Partner) -> None:
@@ -478,15 +478,6 @@ def wide_plan(size: int, slug: str) -> Plan:
     return make_plan(slug=slug, items=[item("1", "Axe", *actions)])
 
 
-def count_queries(client: Client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_a_partner_page_reads_as_many_queries_for_30_items_as_for_2(member_client: Client) -> None:
     small, large = Partner.objects.create(name="Petit"), Partner.objects.create(name="Grand")
     for target, size, slug in ((small, 2, "petit"), (large, 30, "grand")):
@@ -494,8 +485,8 @@ def test_a_partner_page_reads_as_many_queries_for_30_items_as_for_2(member_clien
             track(action, Status.ONGOING, 50)
             link(target, action)
         link(target, Item.objects.get(plan__slug=slug, code="1"))
-    count_queries(member_client, small.get_absolute_url())
-    assert count_queries(member_client, large.get_absolute_url()) == count_queries(
+    queries_to_read(member_client, small.get_absolute_url())
+    assert queries_to_read(member_client, large.get_absolute_url()) == queries_to_read(
         member_client, small.get_absolute_url()
     )
 
@@ -521,8 +512,8 @@ def test_the_index_pages_read_as_many_queries_for_a_large_directory_as_for_a_sma
         reverse("directory:themes"),
     ]
     grow_directory(plan, 2)
-    count_queries(member_client, urls[0])
-    small = [count_queries(member_client, url) for url in urls]
+    queries_to_read(member_client, urls[0])
+    small = [queries_to_read(member_client, url) for url in urls]
     grow_directory(plan, 40)
-    assert [count_queries(member_client, url) for url in urls] == small
+    assert [queries_to_read(member_client, url) for url in urls] == small
     assert max(small) <= 5

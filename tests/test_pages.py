@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -16,7 +14,17 @@ from jalon.accounts.models import User
 from jalon.plans.exporters import EXPORTERS
 from jalon.plans.models import AnomalyKind, Plan
 
-from .factories import ACTION, AXIS, anomaly, item, item_coded, make_plan, small_tree, wide_tree
+from .factories import (
+    ACTION,
+    AXIS,
+    anomaly,
+    item,
+    item_coded,
+    make_plan,
+    queries_to_read,
+    small_tree,
+    wide_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -438,12 +446,6 @@ def test_text_exports_say_they_are_utf8(member_client: Client, plan: Plan) -> No
 # Queries do not grow with the plan
 
 
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def plan_of(size: int, slug: str) -> Plan:
     roots = wide_tree(size)
     problems = [anomaly(AnomalyKind.NO_CODE, each) for root in roots for _depth, each in root.walk()]
@@ -458,11 +460,11 @@ def test_a_page_takes_as_many_queries_for_500_items_as_for_5(member_client: Clie
     if page == "item":  # the first orientation: ten actions under it in the large plan
         small_url = small.items.get(code="1.1").get_absolute_url()
         large_url = large.items.get(code="1.1").get_absolute_url()
-    queries_for(member_client, small_url)  # the first request of a session may warm caches
+    queries_to_read(member_client, small_url)  # the first request of a session may warm caches
     # A signed-in page reads the session and the user, then the rollups of the subtree;
     # the item page also reads its directory links (1) and its results and budget (3).
     # The item page's history reads four tables, whatever the size of the plan.
-    assert queries_for(member_client, large_url) == queries_for(member_client, small_url) <= 16
+    assert queries_to_read(member_client, large_url) == queries_to_read(member_client, small_url) <= 16
 
 
 @pytest.mark.django_db
