@@ -1,10 +1,11 @@
-"""Settings every test runs with, and the people of each role that tests share.
+"""The one set of fixtures every test file shares, and the settings every test runs with.
 
-Each fixture person is a new account in the test's database: `administrator` (alex),
-`coordinator` (coord), `lead` (lea) and `member` (martin); `member_client` is a member
-already signed in, `coordinator_api` a program calling the API with a coordinator's
-read-write token. Build anyone else with factories.person() and sign them in with
-factories.signed_in(). `plan` is the small plan most tests read and change."""
+People of each role, each a new account in the test's database: `administrator` (alex,
+Alex), `coordinator` (coord, Camille), `lead` (lea, Léa) and `member` (martin, Martin).
+`member_client` is the member signed in; `coordinator_api` a program calling the API
+with the coordinator's read-write token. `plan` is the small plan most tests read and
+change. Anyone else is made with factories.person() and signed in with
+factories.signed_in(); the API is called with api_client.Api."""
 
 import os
 from collections.abc import Iterator
@@ -27,6 +28,9 @@ from .paths import SEED
 pytest_plugins = ["tests.browsing"]
 
 
+# Settings, files and language
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
@@ -46,13 +50,6 @@ def media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     # never meets a test's.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def reports_at_once(settings: Any) -> None:
-    # The test's queue runs each task at once (tests/settings.py): the report is ready
-    # when the request that asks for it answers.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -110,6 +107,9 @@ def in_english() -> Iterator[None]:
         yield
 
 
+# People of each role
+
+
 @pytest.fixture
 def administrator(db: None) -> User:
     return person("alex", Role.ADMIN, first_name="Alex")
@@ -140,7 +140,17 @@ def coordinator_api(coordinator: User) -> Api:
     return Api(coordinator, Scope.WRITE)
 
 
+# What tests read and change
+
+
 @pytest.fixture
 def plan(db: None) -> Plan:
     """Alternatives' small plan (factories.small_tree), at /plans/plan/."""
     return make_plan(slug="plan")
+
+
+@pytest.fixture
+def reports_at_once(settings: Any) -> None:
+    # The test's queue runs each task at once (tests/settings.py): the report is ready
+    # when the request that asks for it answers.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
