@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import openpyxl
 import pytest
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,11 +36,8 @@ from jalon.lib.spreadsheet import (
     write_xlsx,
 )
 
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+# The messages checked here are the English source strings.
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 # The formula guard.

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import User
 from jalon.lib.badges import status_badge
 from jalon.plans.models import Item, PlanStatus
 from jalon.plans.services import plan_publish
@@ -23,7 +23,7 @@ from jalon.reports.render_html import render_html
 from jalon.tracking.models import Status, Tracking
 from jalon.tracking.services import update_post
 
-from .factories import make_plan
+from .factories import anonymous, make_plan
 from .paths import REPO
 
 pytestmark = pytest.mark.django_db
@@ -112,14 +112,7 @@ def test_the_report_chart_draws_each_status_in_its_badge_colour() -> None:
 
 
 @pytest.fixture
-def member(client: Client) -> User:
-    someone = User.objects.create_user(username="martin", password="x-Very-long-pass-1", role=Role.MEMBER)
-    client.force_login(someone)
-    return someone
-
-
-@pytest.fixture
-def delayed(member: User) -> Item:
+def delayed(coordinator: User) -> Item:
     """A published plan whose action 1.1.1. is delayed, past its due date, without a lead, and
     whose public journal entry says so."""
     plan = make_plan(
@@ -127,7 +120,6 @@ def delayed(member: User) -> Item:
     )
     plan.status = PlanStatus.ADOPTED
     plan.save(update_fields=["status"])
-    coordinator = User.objects.create_user(username="coord", password="x", role=Role.COORDINATOR)
     plan_publish(plan=plan, user=coordinator)
     item = plan.items.get(code="1.1.1.")
     Tracking.objects.create(item=item, status=Status.DELAYED, due_date=datetime.date(2024, 6, 30))
@@ -154,30 +146,30 @@ def between(text: str, start: str, end: str) -> str:
 
 
 def test_the_item_page_draws_the_delayed_action_and_its_journal_entry_alike(
-    client: Client, delayed: Item
+    member_client: Client, delayed: Item
 ) -> None:
-    text = page(client, reverse("plans:item", args=[delayed.plan.slug, delayed.pk]))
+    text = page(member_client, reverse("plans:item", args=[delayed.plan.slug, delayed.pk]))
     assert DELAYED in between(text, 'id="tracking-panel"', 'id="journal-section"')
     assert DELAYED in between(text, 'id="journal-section"', "</section>")
 
 
-def test_the_tree_draws_the_delayed_action_alike(client: Client, delayed: Item) -> None:
-    text = page(client, reverse("plans:detail", args=[delayed.plan.slug]))
+def test_the_tree_draws_the_delayed_action_alike(member_client: Client, delayed: Item) -> None:
+    text = page(member_client, reverse("plans:detail", args=[delayed.plan.slug]))
     assert DELAYED in between(text, f'id="element-{delayed.pk}"', "</li>")
 
 
-def test_the_dashboard_draws_the_delayed_action_alike(client: Client, delayed: Item) -> None:
-    text = page(client, reverse("overview:dashboard", args=[delayed.plan.slug]))
+def test_the_dashboard_draws_the_delayed_action_alike(member_client: Client, delayed: Item) -> None:
+    text = page(member_client, reverse("overview:dashboard", args=[delayed.plan.slug]))
     assert f"{DELAYED} 1" in between(text, 'id="by-status"', "</section>")
     assert DELAYED in between(text, 'id="late"', "</section>")
     assert DELAYED in between(text, 'id="no-lead"', "</section>")
 
 
 def test_the_portal_draws_the_delayed_action_and_its_news_alike(delayed: Item) -> None:
-    text = page(Client(), reverse("portal:item", args=[delayed.plan.slug, delayed.pk]))
+    text = page(anonymous(), reverse("portal:item", args=[delayed.plan.slug, delayed.pk]))
     assert DELAYED in between(text, 'id="avancement"', "</section>")
     assert DELAYED in between(text, 'id="nouvelles"', "</section>")
-    assert DELAYED in page(Client(), reverse("portal:plan", args=[delayed.plan.slug]))
+    assert DELAYED in page(anonymous(), reverse("portal:plan", args=[delayed.plan.slug]))
 
 
 def test_the_report_draws_the_delayed_action_alike_and_carries_the_rules(delayed: Item) -> None:
@@ -197,8 +189,8 @@ def test_the_report_links_the_shared_rules_when_it_is_served(delayed: Item) -> N
     assert '<link rel="stylesheet" href="/static/jalon/status.css">' in text
 
 
-def test_a_plans_status_keeps_its_own_partial_and_classes(client: Client, delayed: Item) -> None:
-    text = page(client, reverse("plans:detail", args=[delayed.plan.slug]))
+def test_a_plans_status_keeps_its_own_partial_and_classes(member_client: Client, delayed: Item) -> None:
+    text = page(member_client, reverse("plans:detail", args=[delayed.plan.slug]))
     assert '<span class="plan-status plan-status--adopted">' in text
     assert 'class="status' not in text
     assert "action-status--adopted" not in text
