@@ -2,8 +2,9 @@
 
 People of each role, each a new account in the test's database: `administrator` (alex,
 Alex), `coordinator` (coord, Camille), `lead` (lea, Léa) and `member` (martin, Martin).
-`member_client` is the member signed in; `coordinator_api` a program calling the API
-with the coordinator's read-write token. `plan` is the small plan most tests read and
+`member_client` and `coordinator_client` are them signed in, `editor` the coordinator
+reading English, `coordinator_api` a program calling the API with the coordinator's
+read-write token. `plan` is the small plan most tests read and
 change. Anyone else is made with factories.person() and signed in with
 factories.signed_in(); the API is called with api_client.Api."""
 
@@ -133,6 +134,18 @@ def member(db: None) -> User:
 @pytest.fixture
 def member_client(member: User) -> Client:
     return signed_in(member)
+
+
+@pytest.fixture
+def coordinator_client(coordinator: User) -> Client:
+    return signed_in(coordinator)
+
+
+@pytest.fixture
+def editor(coordinator: User) -> Client:
+    # The coordinator reading English, for tests that check English words whatever the
+    # state of the French catalogue.
+    return signed_in(coordinator, language="en")
 
 
 @pytest.fixture

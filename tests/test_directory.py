@@ -371,10 +371,10 @@ def test_a_coordinator_or_an_administrator_creates_a_partner(role: str, honduras
     ],
 )
 def test_a_partner_form_with_bad_input_is_shown_again_with_its_errors(
-    coordinator: User, bad: dict[str, str]
+    coordinator_client: Client, bad: dict[str, str]
 ) -> None:
     data = {"name": "ITECA", "organisation_type": "22", **bad}
-    response = signed_in(coordinator).post(reverse("directory:partner_create"), data)
+    response = coordinator_client.post(reverse("directory:partner_create"), data)
     assert response.status_code == 400
     assert 'class="field__error"' in response.content.decode()
     assert not Partner.objects.exists()
@@ -409,9 +409,9 @@ def test_members_and_leads_cannot_change_the_directory(role: str, partner: Partn
     assert not Place.objects.filter(name_fr="Pirate").exists()
 
 
-def test_a_coordinator_creates_a_place_inside_a_country(coordinator: User, honduras: Place) -> None:
+def test_a_coordinator_creates_a_place_inside_a_country(coordinator_client: Client, honduras: Place) -> None:
     data = {"kind": PlaceKind.SUBNATIONAL, "name_fr": "Pablo Sula", "name_en": "", "parent": honduras.pk}
-    response = signed_in(coordinator).post(reverse("directory:place_create"), data)
+    response = coordinator_client.post(reverse("directory:place_create"), data)
     assert response.status_code == 302
     assert Place.objects.get(name_fr="Pablo Sula").parent == honduras
 
@@ -424,49 +424,51 @@ def test_a_coordinator_creates_a_place_inside_a_country(coordinator: User, hondu
         {"kind": "planet"},
     ],
 )
-def test_a_place_form_refuses_bad_input(coordinator: User, bad: dict[str, str]) -> None:
+def test_a_place_form_refuses_bad_input(coordinator_client: Client, bad: dict[str, str]) -> None:
     data = {"kind": PlaceKind.REGION, "name_fr": "Sahel", "name_en": "Sahel", **bad}
-    response = signed_in(coordinator).post(reverse("directory:place_create"), data)
+    response = coordinator_client.post(reverse("directory:place_create"), data)
     assert response.status_code == 400
     assert not Place.objects.exists()
 
 
-def test_a_place_cannot_be_put_inside_itself(coordinator: User) -> None:
+def test_a_place_cannot_be_put_inside_itself(coordinator_client: Client) -> None:
     americas = Place.objects.create(kind=PlaceKind.REGION, name_fr="Amériques")
     central = Place.objects.create(kind=PlaceKind.REGION, name_fr="Amérique centrale", parent=americas)
     data = {"kind": PlaceKind.REGION, "name_fr": "Amériques", "parent": central.pk}
-    response = signed_in(coordinator).post(reverse("directory:place_edit", args=[americas.pk]), data)
+    response = coordinator_client.post(reverse("directory:place_edit", args=[americas.pk]), data)
     assert response.status_code == 400
     americas.refresh_from_db()
     assert americas.parent is None
 
 
 def test_a_country_keeps_its_code_and_kind_when_its_names_are_edited(
-    coordinator: User, honduras: Place
+    coordinator_client: Client, honduras: Place
 ) -> None:
     data = {"name_fr": "Honduras", "name_en": "Honduras", "other_names": "Honduras (pays)", "kind": "region"}
-    response = signed_in(coordinator).post(reverse("directory:place_edit", args=[honduras.pk]), data)
+    response = coordinator_client.post(reverse("directory:place_edit", args=[honduras.pk]), data)
     assert response.status_code == 302
     honduras.refresh_from_db()
     assert (honduras.kind, honduras.iso_code, honduras.other_names) == ("country", "HN", ["Honduras (pays)"])
 
 
-def test_a_coordinator_creates_a_theme_whose_identifier_comes_from_its_name(coordinator: User) -> None:
+def test_a_coordinator_creates_a_theme_whose_identifier_comes_from_its_name(
+    coordinator_client: Client,
+) -> None:
     data = {
         "name_fr": "Souveraineté alimentaire",
         "name_en": "Food sovereignty",
         "keywords": "agricole\nfood",
     }
-    response = signed_in(coordinator).post(reverse("directory:theme_create"), data)
+    response = coordinator_client.post(reverse("directory:theme_create"), data)
     assert response.status_code == 302
     theme = Theme.objects.get()
     assert theme.slug == "souverainete-alimentaire" and theme.keywords == ["agricole", "food"]
 
 
-def test_two_themes_cannot_share_an_identifier(coordinator: User) -> None:
+def test_two_themes_cannot_share_an_identifier(coordinator_client: Client) -> None:
     Theme.objects.create(name_fr="Jeunesse", slug="jeunesse")
     data = {"name_fr": "Jeunesse", "name_en": "Youth"}
-    response = signed_in(coordinator).post(reverse("directory:theme_create"), data)
+    response = coordinator_client.post(reverse("directory:theme_create"), data)
     assert response.status_code == 400 and Theme.objects.count() == 1
 
 

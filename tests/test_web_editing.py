@@ -17,12 +17,6 @@ from .factories import anonymous, make_plan, person, signed_in, wide_tree
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(coordinator: User) -> Client:
-    # English, whatever the state of the French catalogue: the assertions read English words.
-    return signed_in(coordinator, language="en")
-
-
 def find(plan: Plan, code: str) -> Item:
     return plan.items.filter(code=code).order_by("path").first()  # type: ignore[return-value]
 

@@ -20,12 +20,6 @@ from .paths import SEED
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator_client(coordinator: User) -> Client:
-    # English, whatever the state of the French catalogue: the assertions read English words.
-    return signed_in(coordinator, language="en")
-
-
 def upload(client: Client, name: str, data: bytes, **fields: str) -> object:
     return client.post(reverse("exchange:import"), {"file": SimpleUploadedFile(name, data), **fields})
 
@@ -38,24 +32,24 @@ def upload_seed(client: Client, **fields: str) -> PendingImport:
     return pending
 
 
-def test_a_coordinator_sees_the_import_form(coordinator_client: Client) -> None:
-    page = coordinator_client.get(reverse("exchange:import")).content.decode()
+def test_a_coordinator_sees_the_import_form(editor: Client) -> None:
+    page = editor.get(reverse("exchange:import")).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert 'name="file"' in page and 'name="format"' in page and 'name="slug"' in page
 
 
-def test_the_home_page_links_to_the_import_for_coordinators_only(coordinator_client: Client) -> None:
+def test_the_home_page_links_to_the_import_for_coordinators_only(editor: Client) -> None:
     link = f'href="{reverse("exchange:import")}"'
-    assert link in coordinator_client.get(reverse("plans:home")).content.decode()
+    assert link in editor.get(reverse("plans:home")).content.decode()
     member = signed_in(person("membre", Role.MEMBER), language="en")
     assert link not in member.get(reverse("plans:home")).content.decode()
 
 
 def test_the_preview_of_the_seed_shows_its_levels_counts_tree_and_anomalies(
-    coordinator_client: Client,
+    editor: Client,
 ) -> None:
-    pending = upload_seed(coordinator_client)
-    response = coordinator_client.get(pending.get_absolute_url())
+    pending = upload_seed(editor)
+    response = editor.get(pending.get_absolute_url())
     assert response.status_code == 200
     page = response.content.decode()
     assert "PLAN D&#x27;ACTION 2024-2025" in page or "Plan d&#x27;action 2024-2025" in page
@@ -71,59 +65,57 @@ def test_the_preview_of_the_seed_shows_its_levels_counts_tree_and_anomalies(
     assert "Travailler à la pérennisation du Centro de Atención Integral" in tree
 
 
-def test_the_preview_creates_no_plan_until_it_is_confirmed(coordinator_client: Client) -> None:
-    pending = upload_seed(coordinator_client)
-    coordinator_client.get(pending.get_absolute_url())
+def test_the_preview_creates_no_plan_until_it_is_confirmed(editor: Client) -> None:
+    pending = upload_seed(editor)
+    editor.get(pending.get_absolute_url())
     assert (Plan.objects.count(), Item.objects.count(), Anomaly.objects.count()) == (0, 0, 0)
 
 
-def test_confirming_creates_the_plan_and_forgets_the_upload(
-    coordinator: User, coordinator_client: Client
-) -> None:
-    pending = upload_seed(coordinator_client, slug="alternatives")
-    response = coordinator_client.post(reverse("exchange:import_confirm", args=[pending.pk]))
+def test_confirming_creates_the_plan_and_forgets_the_upload(coordinator: User, editor: Client) -> None:
+    pending = upload_seed(editor, slug="alternatives")
+    response = editor.post(reverse("exchange:import_confirm", args=[pending.pk]))
     plan = Plan.objects.get()
     assert response.status_code == 302
     assert response["Location"] == plan.get_absolute_url() == "/plans/alternatives/"
     assert (plan.items.count(), plan.anomalies.count()) == (54, 11)
     assert (plan.source_name, plan.created_by) == (SEED.name, coordinator)
     assert not PendingImport.objects.exists()
-    page = coordinator_client.get(response["Location"]).content.decode()
+    page = editor.get(response["Location"]).content.decode()
     assert "was imported" in page
 
 
-def test_confirming_proposes_the_countries_the_plan_names(coordinator_client: Client) -> None:
+def test_confirming_proposes_the_countries_the_plan_names(editor: Client) -> None:
     from jalon.directory.models import ItemLink
 
-    pending = upload_seed(coordinator_client)
-    response = coordinator_client.post(reverse("exchange:import_confirm", args=[pending.pk]), follow=True)
+    pending = upload_seed(editor)
+    response = editor.post(reverse("exchange:import_confirm", args=[pending.pk]), follow=True)
     proposed = ItemLink.objects.proposed().filter(place__iso_code__in=["HN", "HT", "SD"])
     assert {link.place.iso_code for link in proposed.select_related("place")} == {"HN", "HT", "SD"}
     assert "links to partners, places and themes are proposed" in response.content.decode()
 
 
-def test_cancelling_leaves_nothing_behind(coordinator_client: Client) -> None:
-    pending = upload_seed(coordinator_client)
-    response = coordinator_client.post(reverse("exchange:import_cancel", args=[pending.pk]))
+def test_cancelling_leaves_nothing_behind(editor: Client) -> None:
+    pending = upload_seed(editor)
+    response = editor.post(reverse("exchange:import_cancel", args=[pending.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("plans:home")
     assert not PendingImport.objects.exists() and not Plan.objects.exists() and not Item.objects.exists()
-    assert "nothing was created" in coordinator_client.get(reverse("plans:home")).content.decode()
+    assert "nothing was created" in editor.get(reverse("plans:home")).content.decode()
 
 
-def test_the_preview_warns_when_the_same_file_was_already_imported(coordinator_client: Client) -> None:
-    first = upload_seed(coordinator_client)
-    coordinator_client.post(reverse("exchange:import_confirm", args=[first.pk]))
-    again = upload_seed(coordinator_client)
-    page = coordinator_client.get(again.get_absolute_url()).content.decode()
+def test_the_preview_warns_when_the_same_file_was_already_imported(editor: Client) -> None:
+    first = upload_seed(editor)
+    editor.post(reverse("exchange:import_confirm", args=[first.pk]))
+    again = upload_seed(editor)
+    page = editor.get(again.get_absolute_url()).content.decode()
     assert "This very file was already imported" in page
     assert f'href="{Plan.objects.get().get_absolute_url()}"' in page
 
 
-def test_the_format_is_detected_unless_one_is_chosen(coordinator_client: Client) -> None:
-    assert upload_seed(coordinator_client).format == "seed"
+def test_the_format_is_detected_unless_one_is_chosen(editor: Client) -> None:
+    assert upload_seed(editor).format == "seed"
     PendingImport.objects.all().delete()
-    assert upload_seed(coordinator_client, format="outline").format == "outline"
+    assert upload_seed(editor, format="outline").format == "outline"
 
 
 @pytest.mark.parametrize(
@@ -136,9 +128,9 @@ def test_the_format_is_detected_unless_one_is_chosen(coordinator_client: Client)
     ],
 )
 def test_a_bad_file_is_refused_by_name_and_changes_nothing(
-    coordinator_client: Client, name: str, data: bytes, words: str
+    editor: Client, name: str, data: bytes, words: str
 ) -> None:
-    response = upload(coordinator_client, name, data)
+    response = upload(editor, name, data)
     assert response.status_code == 400  # type: ignore[attr-defined]
     page = response.content.decode()  # type: ignore[attr-defined]
     assert name in page and words in page
@@ -146,31 +138,31 @@ def test_a_bad_file_is_refused_by_name_and_changes_nothing(
     assert not PendingImport.objects.exists() and not Plan.objects.exists()
 
 
-def test_a_file_with_an_unreadable_byte_names_its_line(coordinator_client: Client) -> None:
+def test_a_file_with_an_unreadable_byte_names_its_line(editor: Client) -> None:
     data = "Axe 1\n".encode("utf-16-le") + b"\x00\xd8" + "\n".encode("utf-16-le")
-    page = upload(coordinator_client, "mal.txt", b"\xff\xfe" + data).content.decode()  # type: ignore[attr-defined]
+    page = upload(editor, "mal.txt", b"\xff\xfe" + data).content.decode()  # type: ignore[attr-defined]
     assert "mal.txt, line 2" in page
     assert not PendingImport.objects.exists()
 
 
-def test_a_file_larger_than_the_limit_is_refused(coordinator_client: Client, settings: object) -> None:
+def test_a_file_larger_than_the_limit_is_refused(editor: Client, settings: object) -> None:
     settings.JALON_MAX_IMPORT_BYTES = 1000  # type: ignore[attr-defined]
-    response = upload(coordinator_client, "long.txt", b"Axe 1\n" * 500)
+    response = upload(editor, "long.txt", b"Axe 1\n" * 500)
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert "long.txt is larger than" in response.content.decode()  # type: ignore[attr-defined]
     assert not PendingImport.objects.exists()
 
 
-def test_a_slug_already_taken_is_refused(coordinator_client: Client) -> None:
-    first = upload_seed(coordinator_client, slug="alternatives")
-    coordinator_client.post(reverse("exchange:import_confirm", args=[first.pk]))
-    response = upload(coordinator_client, SEED.name, SEED.read_bytes(), slug="alternatives")
+def test_a_slug_already_taken_is_refused(editor: Client) -> None:
+    first = upload_seed(editor, slug="alternatives")
+    editor.post(reverse("exchange:import_confirm", args=[first.pk]))
+    response = upload(editor, SEED.name, SEED.read_bytes(), slug="alternatives")
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert "already uses this identifier" in response.content.decode()  # type: ignore[attr-defined]
 
 
-def test_another_coordinator_can_neither_see_nor_confirm_my_upload(coordinator_client: Client) -> None:
-    pending = upload_seed(coordinator_client)
+def test_another_coordinator_can_neither_see_nor_confirm_my_upload(editor: Client) -> None:
+    pending = upload_seed(editor)
     other = signed_in(person("autre", Role.COORDINATOR), language="en")
     assert other.get(pending.get_absolute_url()).status_code == 404
     assert other.post(reverse("exchange:import_confirm", args=[pending.pk])).status_code == 404
@@ -178,15 +170,15 @@ def test_another_coordinator_can_neither_see_nor_confirm_my_upload(coordinator_c
     assert PendingImport.objects.exists() and not Plan.objects.exists()
 
 
-def test_an_administrator_may_look_at_anyones_upload(coordinator_client: Client) -> None:
-    pending = upload_seed(coordinator_client)
+def test_an_administrator_may_look_at_anyones_upload(editor: Client) -> None:
+    pending = upload_seed(editor)
     admin = signed_in(person("admin", Role.ADMIN), language="en")
     assert admin.get(pending.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.LEAD])
-def test_members_and_leads_are_refused_every_import_page(coordinator_client: Client, role: str) -> None:
-    pending = upload_seed(coordinator_client)
+def test_members_and_leads_are_refused_every_import_page(editor: Client, role: str) -> None:
+    pending = upload_seed(editor)
     client = signed_in(person("quelquun", role), language="en")
     assert client.get(reverse("exchange:import")).status_code == 403
     assert upload(client, SEED.name, SEED.read_bytes()).status_code == 403  # type: ignore[attr-defined]
@@ -196,8 +188,8 @@ def test_members_and_leads_are_refused_every_import_page(coordinator_client: Cli
     assert PendingImport.objects.count() == 1 and not Plan.objects.exists()
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(coordinator_client: Client) -> None:
-    pending = upload_seed(coordinator_client)
+def test_an_anonymous_visitor_is_sent_to_sign_in(editor: Client) -> None:
+    pending = upload_seed(editor)
     visitor = anonymous(language="en")
     for response in (
         visitor.get(reverse("exchange:import")),
@@ -210,42 +202,42 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(coordinator_client: Client) -> 
 
 
 def test_an_upload_older_than_a_day_shows_as_expired_and_cannot_be_confirmed(
-    coordinator_client: Client,
+    editor: Client,
 ) -> None:
-    pending = upload_seed(coordinator_client)
+    pending = upload_seed(editor)
     PendingImport.objects.filter(pk=pending.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
-    page = coordinator_client.get(pending.get_absolute_url()).content.decode()
+    page = editor.get(pending.get_absolute_url()).content.decode()
     assert "can no longer be imported" in page
     assert reverse("exchange:import_confirm", args=[pending.pk]) not in page
-    coordinator_client.post(reverse("exchange:import_confirm", args=[pending.pk]))
+    editor.post(reverse("exchange:import_confirm", args=[pending.pk]))
     assert not Plan.objects.exists()
 
 
-def test_my_expired_uploads_are_dropped_when_i_upload_again(coordinator_client: Client) -> None:
-    old = upload_seed(coordinator_client)
+def test_my_expired_uploads_are_dropped_when_i_upload_again(editor: Client) -> None:
+    old = upload_seed(editor)
     PendingImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
-    upload(coordinator_client, SEED.name, SEED.read_bytes())
+    upload(editor, SEED.name, SEED.read_bytes())
     assert not PendingImport.objects.filter(pk=old.pk).exists() and PendingImport.objects.count() == 1
 
 
-def test_text_from_the_file_is_escaped_in_the_preview(coordinator_client: Client) -> None:
-    upload(coordinator_client, "x.md", b"# Plan <script>alert(1)</script>\n\n## 1. Axe <b>gras</b>\n")
-    page = coordinator_client.get(PendingImport.objects.get().get_absolute_url()).content.decode()
+def test_text_from_the_file_is_escaped_in_the_preview(editor: Client) -> None:
+    upload(editor, "x.md", b"# Plan <script>alert(1)</script>\n\n## 1. Axe <b>gras</b>\n")
+    page = editor.get(PendingImport.objects.get().get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page and "<b>gras</b>" not in page
     assert "Plan &lt;script&gt;alert(1)&lt;/script&gt;" in page and "Axe &lt;b&gt;gras&lt;/b&gt;" in page
 
 
 def test_the_preview_reads_a_fixed_number_of_queries(
-    coordinator_client: Client, django_assert_max_num_queries: object
+    editor: Client, django_assert_max_num_queries: object
 ) -> None:
-    pending = upload_seed(coordinator_client)
+    pending = upload_seed(editor)
     # Session, user, the pending row and the earlier-import check, whatever the file's size.
     with django_assert_max_num_queries(5):  # type: ignore[operator]
-        assert coordinator_client.get(pending.get_absolute_url()).status_code == 200
+        assert editor.get(pending.get_absolute_url()).status_code == 200
 
 
-def test_the_import_pages_have_one_h1(coordinator_client: Client) -> None:
-    pending = upload_seed(coordinator_client)
+def test_the_import_pages_have_one_h1(editor: Client) -> None:
+    pending = upload_seed(editor)
     for address in (reverse("exchange:import"), pending.get_absolute_url()):
-        html = coordinator_client.get(address).content.decode()
+        html = editor.get(address).content.decode()
         assert len(re.findall(r"<h1[\s>]", html)) == 1, address
