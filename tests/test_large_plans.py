@@ -23,7 +23,7 @@ from jalon.plans.models import Item, Plan, PlanStatus
 from jalon.plans.services import plan_publish
 from jalon.tracking.models import Status, Tracking, Update
 
-from .factories import make_plan, wide_tree
+from .factories import anonymous, make_plan, person, signed_in, wide_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def plans(django_db_setup: None, django_db_blocker: Any) -> Iterator[Plans]:
     # Made once for the whole module (1,620 items, 3,240 updates): each test then runs in
     # its own transaction on top of them, and rolls back what it changes.
     with django_db_blocker.unblock():
-        lead = User.objects.create_user("amina", role=Role.LEAD)
+        lead = person("amina", Role.LEAD)
         made = Plans(tracked_plan("petit", 120, lead), tracked_plan("grand", 1500, lead), lead, "")
         _token, made.secret = token_create(user=lead, name="bench", scope=Scope.READ)
     yield made
@@ -89,13 +89,6 @@ def large(plans: Plans) -> Plan:
 @pytest.fixture
 def lead(plans: Plans) -> User:
     return plans.lead
-
-
-@pytest.fixture
-def coordinator() -> Client:
-    client = Client()
-    client.force_login(User.objects.create_user("coord", role=Role.COORDINATOR))
-    return client
 
 
 def an_action(plan: Plan) -> Item:
@@ -157,15 +150,14 @@ def readers(plans: Plans) -> Callable[[str], tuple[Client, dict[str, str]]]:
     for plan in Plan.objects.filter(pk__in=[plans.small.pk, plans.large.pk]):
         plan_publish(plan=plan, user=None)
     secret, lead = plans.secret, plans.lead
-    signed_in = Client()
-    signed_in.force_login(lead)
+    lead_client = signed_in(lead)
 
     def reader(page: str) -> tuple[Client, dict[str, str]]:
         if page.startswith("API"):
-            return Client(), {"Authorization": f"Bearer {secret}"}
+            return anonymous(), {"Authorization": f"Bearer {secret}"}
         if page.startswith("portal"):
-            return Client(), {}
-        return signed_in, {}
+            return anonymous(), {}
+        return lead_client, {}
 
     return reader
 
@@ -182,9 +174,9 @@ def test_a_page_reads_as_many_queries_and_stays_light_whatever_the_plans_size(
 
 
 def test_a_long_tree_shows_its_upper_levels_and_folds_the_branches_below(
-    coordinator: Client, large: Plan
+    coordinator_client: Client, large: Plan
 ) -> None:
-    page = coordinator.get(reverse("plans:detail", args=[large.slug])).content.decode()
+    page = coordinator_client.get(reverse("plans:detail", args=[large.slug])).content.decode()
     rows = page.count('<li id="element-')
     assert 0 < rows <= 300
     folded = re.findall(r'<details class="tree__folded" hx-get="([^"]+)"', page)
@@ -196,9 +188,11 @@ def test_a_long_tree_shows_its_upper_levels_and_folds_the_branches_below(
     assert f'href="{orientation.get_absolute_url()}#sous-elements"' in page
 
 
-def test_a_folded_branch_opens_with_its_items_and_their_progress(coordinator: Client, large: Plan) -> None:
+def test_a_folded_branch_opens_with_its_items_and_their_progress(
+    coordinator_client: Client, large: Plan
+) -> None:
     orientation = an_orientation(large)
-    branch = coordinator.get(reverse("plans:branch", args=[large.slug, orientation.pk]))
+    branch = coordinator_client.get(reverse("plans:branch", args=[large.slug, orientation.pk]))
     assert branch.status_code == 200 and b"<html" not in branch.content
     actions = Item.objects.filter(parent=orientation).in_document_order()
     text = branch.content.decode()
@@ -206,17 +200,17 @@ def test_a_folded_branch_opens_with_its_items_and_their_progress(coordinator: Cl
     assert "meter" in text
 
 
-def test_a_short_tree_is_written_whole(coordinator: Client, small: Plan) -> None:
-    page = coordinator.get(reverse("plans:detail", args=[small.slug])).content.decode()
+def test_a_short_tree_is_written_whole(coordinator_client: Client, small: Plan) -> None:
+    page = coordinator_client.get(reverse("plans:detail", args=[small.slug])).content.decode()
     assert "tree__folded" not in page and page.count('<li id="element-') == 120
 
 
 def test_a_branch_of_another_plan_or_of_nothing_is_not_found(
-    coordinator: Client, small: Plan, large: Plan
+    coordinator_client: Client, small: Plan, large: Plan
 ) -> None:
     other = an_orientation(large)
-    assert coordinator.get(reverse("plans:branch", args=[small.slug, other.pk])).status_code == 404
-    assert coordinator.get(reverse("plans:branch", args=[small.slug, 0])).status_code == 404
+    assert coordinator_client.get(reverse("plans:branch", args=[small.slug, other.pk])).status_code == 404
+    assert coordinator_client.get(reverse("plans:branch", args=[small.slug, 0])).status_code == 404
 
 
 def test_the_portal_folds_a_long_tree_too_and_opens_only_published_branches(
@@ -235,12 +229,14 @@ def test_an_internal_branch_asks_a_visitor_to_sign_in(client: Client, large: Pla
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
-def test_the_actions_list_pages_a_long_list_and_keeps_its_filters(coordinator: Client, large: Plan) -> None:
+def test_the_actions_list_pages_a_long_list_and_keeps_its_filters(
+    coordinator_client: Client, large: Plan
+) -> None:
     url = reverse("overview:actions", args=[large.slug])
-    first = coordinator.get(url, {"status": Status.DELAYED}).content.decode()
+    first = coordinator_client.get(url, {"status": Status.DELAYED}).content.decode()
     delayed = Tracking.objects.filter(item__plan=large, status=Status.DELAYED).count()
     assert f"{delayed} actions" in first
     assert first.count("<tr>") == 100 + 1  # a page of actions, and the header row
     assert "status=delayed&amp;page=2" in first
-    last = coordinator.get(url, {"status": Status.DELAYED, "page": 99}).content.decode()
+    last = coordinator_client.get(url, {"status": Status.DELAYED, "page": 99}).content.decode()
     assert 'aria-current="page"' in last and "Page" in last

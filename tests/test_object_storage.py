@@ -17,14 +17,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from jalon.accounts.models import Role, User
-from jalon.plans.models import Item
+from jalon.accounts.models import User
+from jalon.plans.models import Item, Plan
 from jalon.reports.jobs import report_job_start
 from jalon.reports.model import default_range
 from jalon.reports.models import JobState
 from jalon.tracking.services import attachment_add, update_post
 
-from .factories import make_plan
+from .factories import anonymous
 
 pytestmark = pytest.mark.django_db
 BUCKET = "jalon-files"
@@ -87,26 +87,21 @@ def stored_keys(client: boto3.client) -> list[str]:
 
 
 def test_an_attachment_is_kept_in_the_object_store_and_served_to_members_only(
-    object_store: boto3.client,
+    object_store: boto3.client, plan: Plan, coordinator: User, member_client: Client
 ) -> None:
-    plan = make_plan(slug="plan")
     action = Item.objects.get(plan=plan, code="1.1.2")
-    author = User.objects.create_user("amina", role=Role.COORDINATOR)
-    update = update_post(item=action, author=author, text="Atelier tenu.")
+    update = update_post(item=action, author=coordinator, text="Atelier tenu.")
     attachment = attachment_add(
         update=update, upload=SimpleUploadedFile("liste.pdf", b"%PDF-1.7 signed list")
     )
     assert attachment.file.name in stored_keys(object_store)
-    member = Client()
-    member.force_login(User.objects.create_user("martin", role=Role.MEMBER))
-    response = member.get(reverse("tracking:attachment", args=[attachment.pk]))
+    response = member_client.get(reverse("tracking:attachment", args=[attachment.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7 signed list"  # type: ignore[attr-defined]
-    assert Client().get(reverse("tracking:attachment", args=[attachment.pk])).status_code == 302
+    assert anonymous().get(reverse("tracking:attachment", args=[attachment.pk])).status_code == 302
 
 
-def test_a_report_file_is_kept_in_the_object_store(object_store: boto3.client) -> None:
-    plan = make_plan(slug="plan")
+def test_a_report_file_is_kept_in_the_object_store(object_store: boto3.client, plan: Plan) -> None:
     start, end = default_range(plan)
     job = report_job_start(plan=plan, user=None, format="docx", language="fr", date_from=start, date_to=end)
     assert job.state == JobState.DONE

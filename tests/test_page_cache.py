@@ -12,12 +12,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jalon.accounts.models import Role, User
+from jalon.accounts.models import User
 from jalon.operations import pagecache
 from jalon.plans.models import Item, Plan
 from jalon.tracking.models import Tracking
 
-from .factories import make_plan
+from .factories import anonymous, person, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +30,11 @@ def page_cache_on(settings) -> None:
     cache.clear()
 
 
-@pytest.fixture
-def plan() -> Plan:
-    return make_plan(slug="plan")
-
-
-def signed_in(username: str, role: str = Role.COORDINATOR) -> Client:
-    client = Client()
-    client.force_login(User.objects.create_user(username, role=role))
-    client.get(reverse("plans:home"))  # the first page sets the CSRF cookie
+def a_reader(user: User) -> Client:
+    """Return a client signed in as `user` that has opened a first page, which sets its
+    CSRF cookie."""
+    client = signed_in(user)
+    client.get(reverse("plans:home"))
     return client
 
 
@@ -59,16 +55,16 @@ def without_tokens(page: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="\w+"', b"", page)
 
 
-def test_the_same_page_again_is_answered_without_a_query(plan: Plan) -> None:
-    client = signed_in("amina")
+def test_the_same_page_again_is_answered_without_a_query(plan: Plan, coordinator: User) -> None:
+    client = a_reader(coordinator)
     first, page = queries_of(client, plan.get_absolute_url())
     again, same = queries_of(client, plan.get_absolute_url())
     assert first > 3 and again == hit_queries()
     assert without_tokens(same) == without_tokens(page)
 
 
-def test_a_write_anywhere_makes_the_page_fresh(plan: Plan) -> None:
-    client = signed_in("amina")
+def test_a_write_anywhere_makes_the_page_fresh(plan: Plan, coordinator: User) -> None:
+    client = a_reader(coordinator)
     action = Item.objects.get(plan=plan, code="1.1.2")
     client.get(action.get_absolute_url())
     Tracking.objects.create(item=action, status="delayed", progress=35)
@@ -76,8 +72,8 @@ def test_a_write_anywhere_makes_the_page_fresh(plan: Plan) -> None:
     assert count > 0 and b"35" in page
 
 
-def test_a_write_through_the_site_is_seen_at_once(plan: Plan) -> None:
-    client = signed_in("amina")
+def test_a_write_through_the_site_is_seen_at_once(plan: Plan, coordinator: User) -> None:
+    client = a_reader(coordinator)
     action = Item.objects.get(plan=plan, code="1.1.2")
     assert "Très urgent" not in client.get(action.get_absolute_url()).content.decode()
     edit = reverse("plans:item_edit", args=[plan.slug, action.pk])
@@ -88,17 +84,17 @@ def test_a_write_through_the_site_is_seen_at_once(plan: Plan) -> None:
     assert "Très urgent" in client.get(action.get_absolute_url()).content.decode()
 
 
-def test_two_readers_never_share_a_page(plan: Plan) -> None:
-    coordinator, member = signed_in("amina"), signed_in("martin", Role.MEMBER)
+def test_two_readers_never_share_a_page(plan: Plan, coordinator: User, member: User) -> None:
+    coordinator, member = a_reader(coordinator), a_reader(member)
     action = Item.objects.get(plan=plan, code="1.1.2")
     mine = coordinator.get(action.get_absolute_url()).content.decode()
     theirs = member.get(action.get_absolute_url()).content.decode()
-    assert "amina" in mine and "amina" not in theirs
+    assert "Camille" in mine and "Camille" not in theirs
     assert queries_of(member, action.get_absolute_url())[0] == hit_queries()
 
 
-def test_the_forms_of_a_kept_page_carry_a_fresh_token_that_works(plan: Plan) -> None:
-    client = signed_in("amina")
+def test_the_forms_of_a_kept_page_carry_a_fresh_token_that_works(plan: Plan, coordinator: User) -> None:
+    client = a_reader(coordinator)
     client.get(plan.get_absolute_url())
     page = client.get(plan.get_absolute_url()).content
     tokens = set(re.findall(rb'name="csrfmiddlewaretoken" value="(\w+)"', page))
@@ -110,15 +106,15 @@ def test_the_forms_of_a_kept_page_carry_a_fresh_token_that_works(plan: Plan) -> 
 
 
 def test_a_first_visit_is_answered_from_the_cache_with_a_cookie_of_its_own() -> None:
-    Client().get(reverse("accounts:login"))
-    first, second = Client(), Client()
+    anonymous().get(reverse("accounts:login"))
+    first, second = anonymous(), anonymous()
     one, two = first.get(reverse("accounts:login")), second.get(reverse("accounts:login"))
     assert one.cookies["csrftoken"].value != two.cookies["csrftoken"].value
     assert "no-store" in two["Cache-Control"]
 
 
-def test_a_page_with_a_message_to_show_once_is_never_kept(plan: Plan) -> None:
-    client = signed_in("amina")
+def test_a_page_with_a_message_to_show_once_is_never_kept(plan: Plan, coordinator: User) -> None:
+    client = a_reader(coordinator)
     action = Item.objects.get(plan=plan, code="1.1.2")
     delete = reverse("plans:item_delete", args=[plan.slug, action.pk])
     followed = client.post(delete, {"confirm": "1"}, follow=True)
@@ -136,7 +132,7 @@ def test_the_health_check_always_runs(client: Client) -> None:
 
 def test_every_kind_of_write_changes_the_data_version() -> None:
     before = pagecache.data_version()
-    User.objects.create_user("amina")
+    person("amina")
     after_insert = pagecache.data_version()
     User.objects.filter(username="amina").update(first_name="Amina")
     after_update = pagecache.data_version()
