@@ -4,9 +4,9 @@ People of each role, each a new account in the test's database: `administrator` 
 Alex), `coordinator` (coord, Camille), `lead` (lea, Léa) and `member` (martin, Martin).
 `member_client` and `coordinator_client` are them signed in, `editor` the coordinator
 reading English, `coordinator_api` a program calling the API with the coordinator's
-read-write token. `plan` is the small plan most tests read and
-change. Anyone else is made with factories.person() and signed in with
-factories.signed_in(); the API is called with api_client.Api."""
+read-write token. `plan` is the small plan most tests read and change. Anyone else is
+made with factories.person() and signed in with factories.signed_in(); the API is called
+with api_client.Api."""
 
 import os
 from collections.abc import Iterator
@@ -71,6 +71,19 @@ def empty_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture
+def in_english() -> Iterator[None]:
+    # For a test file that checks messages as their English source strings: it names this
+    # fixture in its pytestmark.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+# Which tests the PostgreSQL pass runs
+
+
 DATABASE_FIXTURES = {
     "db",
     "transactional_db",
@@ -96,16 +109,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept = [item for item in items if uses_the_database(item)]
     config.hook.pytest_deselected(items=[item for item in items if not uses_the_database(item)])
     items[:] = kept
-
-
-@pytest.fixture
-def in_english() -> Iterator[None]:
-    # For a test file that checks messages as their English source strings: it names this
-    # fixture in its pytestmark.
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
 
 
 # People of each role
