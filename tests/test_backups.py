@@ -10,8 +10,10 @@ import socket
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -150,28 +152,36 @@ def postgresql_listens() -> bool:
         return probe.connect_ex(("127.0.0.1", 5432)) == 0
 
 
-def other_databases(tmp_path: Path) -> list[str]:
+ADMIN_DATABASE = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def other_databases(tmp_path: Path) -> Iterator[list[str]]:
     """Return the databases to restore into: a new SQLite file, and PostgreSQL when this
     suite runs on SQLite and a server listens, so that each direction is crossed."""
     targets = [f"sqlite:///{tmp_path / 'restored.sqlite3'}"]
-    if connection.vendor == "sqlite" and postgresql_listens():
-        import psycopg
-
-        # A name of this run's own: another run on the same server must not drop it midway.
-        name = f"jalon_restore_test_{os.getpid()}"
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name}")
-            admin.execute(f"CREATE DATABASE {name}")
+    # A name of this run's own: another run on the same server must not drop it midway.
+    name = f"jalon_restore_test_{os.getpid()}"
+    crossing = connection.vendor == "sqlite" and postgresql_listens()
+    if crossing:
+        with psycopg.connect(ADMIN_DATABASE, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")  # type: ignore[arg-type]
+            admin.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
         targets.append(f"postgres://postgres@127.0.0.1:5432/{name}")
-    return targets
+    yield targets
+    if crossing:
+        with psycopg.connect(ADMIN_DATABASE, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_commands_carry_a_server_to_another_database(media: Path, tmp_path: Path) -> None:
+def test_the_commands_carry_a_server_to_another_database(
+    media: Path, tmp_path: Path, other_databases: list[str]
+) -> None:
     a_server_in_use()
     backup = tmp_path / "jalon.zip"
     call_command("backup", str(backup), verbosity=0)
-    for number, database in enumerate(other_databases(tmp_path)):
+    for number, database in enumerate(other_databases):
         env = {**os.environ, "DATABASE_URL": database, "JALON_VAR_DIR": str(tmp_path / f"server{number}")}
         jalon = [sys.executable, "-m", "jalon"]
         restored = subprocess.run(

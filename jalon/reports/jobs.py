@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -91,7 +91,11 @@ def _heartbeat(job_id: int) -> Iterator[None]:
 def _beat(job_id: int, stop: threading.Event) -> None:
     try:
         while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
-            ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(heartbeat_at=timezone.now())
+            try:
+                ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(heartbeat_at=timezone.now())
+            except DatabaseError:
+                # A busy database skips one beat; the job is lost only after six in a row.
+                logger.warning("Report job %s: a heartbeat could not be written", job_id)
     finally:
         # The thread opened its own connection; nothing else would ever close it.
         connection.close()
