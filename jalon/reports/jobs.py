@@ -91,8 +91,9 @@ def _heartbeat(job_id: int) -> Iterator[None]:
 def _beat(job_id: int, stop: threading.Event) -> None:
     try:
         while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
+            running = ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING)
             try:
-                ReportJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(heartbeat_at=timezone.now())
+                running.update(heartbeat_at=timezone.now())
             except DatabaseError:
                 # A busy database skips one beat; the job is lost only after six in a row.
                 logger.warning("Report job %s: a heartbeat could not be written", job_id)
