@@ -135,6 +135,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The person's address, not the reverse proxy's: otherwise everyone behind the proxy shares
+# one address, and five wrong passwords from anywhere lock a name out for everyone.
+AXES_CLIENT_IP_CALLABLE = "jalon.lib.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -248,12 +251,27 @@ STORAGES = {
 HTTPS = os.environ.get("JALON_HTTPS", "0" if DEBUG else "1") == "1"
 # Behind a reverse proxy that speaks TLS (docs/deploy.md), the proxy says the request
 # came over HTTPS; Django must not believe that header from anyone else.
-if os.environ.get("JALON_BEHIND_TLS_PROXY", "0") == "1":
+BEHIND_TLS_PROXY = os.environ.get("JALON_BEHIND_TLS_PROXY", "0") == "1"
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind that proxy every request comes from the proxy's address: the person's own is the
+# last one the proxy added to X-Forwarded-For. Only a request from one of these addresses
+# (Gunicorn's JALON_PROXY_IPS too) is believed; without a proxy, none is.
+JALON_PROXY_IPS = (
+    [ip.strip() for ip in os.environ.get("JALON_PROXY_IPS", "127.0.0.1,::1").split(",") if ip.strip()]
+    if BEHIND_TLS_PROXY
+    else []
+)
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("JALON_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JALON_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
 SECURE_HSTS_PRELOAD = False
+# Django's deployment check warns without preload (security.W021), but asking browsers to
+# preload an address binds the whole domain and every subdomain to HTTPS for months, even
+# after it is taken back: that is the domain owner's decision, never a default. Silenced so
+# that `jalon check --deploy --fail-level WARNING` (docs/deploy.md) says nothing on a sound
+# server.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # The addresses people reach Jalon at (https://jalon.example.org), for the Origin check of
 # forms posted through a proxy.
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JALON_TRUSTED_ORIGINS", "").split(",") if o]

@@ -279,3 +279,52 @@ def test_an_invalid_set_password_link_says_so(client: Client) -> None:
     response = client.get(url)
     assert response.status_code == 200
     assert len(re.findall(r"<h1[\s>]", response.content.decode())) == 1
+
+
+# Behind the reverse proxy of docs/deploy.md
+
+
+def test_behind_the_proxy_the_address_is_the_last_one_the_proxy_forwarded(rf: Any, settings: Any) -> None:
+    from jalon.lib.client_ip import client_ip
+
+    settings.JALON_PROXY_IPS = ["127.0.0.1", "::1"]
+    forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.7"}
+    assert client_ip(rf.get("/", **forwarded)) == "203.0.113.7"
+    assert client_ip(rf.get("/", REMOTE_ADDR="::1", HTTP_X_FORWARDED_FOR="2001:db8::5")) == "2001:db8::5"
+    # From anyone else, or made up, the header is not believed.
+    assert client_ip(rf.get("/", **(forwarded | {"REMOTE_ADDR": "198.51.100.2"}))) == "198.51.100.2"
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="nonsense")) == "127.0.0.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    settings.JALON_PROXY_IPS = []
+    assert client_ip(rf.get("/", **forwarded)) == "127.0.0.1"
+
+
+def test_behind_the_proxy_wrong_passwords_from_one_address_do_not_lock_out_another(
+    client: Client, settings: Any
+) -> None:
+    settings.JALON_PROXY_IPS = ["127.0.0.1", "::1"]
+    make_user("rosalie")
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "rosalie", "password": "mauvais"}, **attacker)
+    locked = client.post(reverse("accounts:login"), {"username": "rosalie", "password": PASSWORD}, **attacker)
+    assert locked.status_code == 429
+    rosalie = Client().post(
+        reverse("accounts:login"),
+        {"username": "rosalie", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    assert rosalie.status_code == 302
+
+
+def test_the_first_administrator_made_by_createsuperuser_is_shown_as_an_administrator(
+    monkeypatch: Any,
+) -> None:
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", interactive=False, username="premiere", email="premiere@example.org")
+    first = User.objects.get(username="premiere")
+    assert first.is_superuser and first.is_administrator
+    assert first.role == Role.ADMIN

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,9 +18,19 @@ class Role(models.TextChoices):
     MEMBER = "member", pgettext_lazy("role", "Member")
 
 
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def]
+        # `jalon createsuperuser` makes the first administrator (docs/deploy.md): the People
+        # page shows them as one, as it shows those given the role later.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

@@ -22,3 +22,8 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s bytes %(M)s ms'
 # Behind a reverse proxy on the same machine, trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("JALON_PROXY_IPS", "127.0.0.1,::1")
+# No control socket (Gunicorn 25.1 and later make one for `gunicornc` in $HOME/.gunicorn):
+# the service's home is read-only under systemd (ProtectSystem=strict), where trying logs
+# an error at every start, and two servers of one user would fight over the one socket.
+# systemctl reload and restart do what it would.
+control_socket_disable = True
