@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run serve test test-postgres bench lint messages demo-db clean
+.PHONY: install run serve test test-postgres bench lint messages demo-db clean
 
 $(BIN)/uv:
 	python3 -m venv $(VENV)
@@ -13,6 +13,12 @@ $(BIN)/uv:
 $(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
 	$(BIN)/uv sync --frozen --quiet
 	touch $@
+
+## install: the application and what it runs on, without the test and development tools,
+## in .venv: what a server needs (docs/deploy.md); again after each upgrade
+install: | $(BIN)/uv
+	$(BIN)/uv sync --frozen --no-dev --quiet
+	rm -f $(VENV)/.synced
 
 ## run: migrate the SQLite database, load the demo plan and serve on http://127.0.0.1:8000
 ## with a worker of the task queue beside the development server
