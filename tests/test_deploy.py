@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO
 
 
@@ -79,3 +81,38 @@ def test_gunicorn_starts_without_writing_a_control_socket_in_its_home(tmp_path: 
     assert "Listening at" in log, log
     assert "control" not in log.lower(), log
     assert not (home / ".gunicorn").exists()
+
+
+class Exited(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def test_a_gunicorn_worker_leaves_at_once_with_gunicorns_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jalon.operations import gunicorn_conf
+
+    def exit_now(code: int) -> None:
+        raise Exited(code)
+
+    closed: list[bool] = []
+    monkeypatch.setattr(gunicorn_conf.os, "_exit", exit_now)
+    monkeypatch.setattr("django.db.connections.close_all", lambda: closed.append(True))
+
+    def leave(raised: BaseException | None) -> int:
+        # Gunicorn calls the hook in the `finally` of the worker's life, as its exit unwinds.
+        try:
+            try:
+                if raised:
+                    raise raised
+            finally:
+                gunicorn_conf.worker_exit(object(), object())
+        except Exited as exited:
+            return exited.code
+        raise AssertionError("the worker did not leave")
+
+    assert leave(SystemExit(0)) == 0
+    assert leave(None) == 0
+    # A worker that could not boot (3) or load the application (4) still stops the server.
+    assert leave(SystemExit(3)) == 3
+    assert leave(SystemExit(4)) == 4
+    assert closed == [True] * 4
