@@ -303,7 +303,7 @@ def test_behind_the_proxy_wrong_passwords_from_one_address_do_not_lock_out_anoth
     client: Client, settings: Any
 ) -> None:
     settings.JALON_PROXY_IPS = ["127.0.0.1", "::1"]
-    make_user("rosalie")
+    person("rosalie", password=PASSWORD)
     attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "rosalie", "password": "mauvais"}, **attacker)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .paths import REPO
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
